@@ -1,0 +1,153 @@
+// Command meridian-demo runs `make demo`: a live local federation on real
+// etcd and kube-apiservers (a management cluster with the aggregation layer
+// and N members, each with a realistic Gloo Edge installation). It prints what
+// to type next, touches <dir>/ready when everything is up, and runs in the
+// foreground until Ctrl-C (or SIGTERM), then stops every process it started.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/meridianfed/meridian/pkg/devenv"
+	"github.com/meridianfed/meridian/pkg/devenv/glooinstall"
+)
+
+// defaultMemberNames are the members' names, in order; MEMBERS=N takes the first N.
+var defaultMemberNames = []string{"east", "west", "central", "north", "south", "asia", "europe", "africa", "oceania", "arctic"}
+
+func main() {
+	dir := flag.String("dir", ".demo", "directory for kubeconfigs, logs and data (replaced on start)")
+	members := flag.String("members", "2", "number of member clusters (1-10), or a comma-separated list of names")
+	flag.Parse()
+
+	names, err := memberNames(*members)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "meridian-demo: %v\n", err)
+		os.Exit(2)
+	}
+	if err := run(*dir, names); err != nil {
+		fmt.Fprintf(os.Stderr, "meridian-demo: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func memberNames(spec string) ([]string, error) {
+	if n, err := strconv.Atoi(spec); err == nil {
+		if n < 1 || n > len(defaultMemberNames) {
+			return nil, fmt.Errorf("--members=%d: choose 1 to %d members, or name them (--members=a,b,c)", n, len(defaultMemberNames))
+		}
+		return defaultMemberNames[:n], nil
+	}
+	var names []string
+	for _, n := range strings.Split(spec, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return nil, errors.New("--members: no member names given")
+	}
+	return names, nil
+}
+
+func run(dir string, members []string) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	readyFile := filepath.Join(dir, "ready")
+	_ = os.Remove(readyFile)
+	for _, stale := range []string{"kubeconfig"} {
+		_ = os.Remove(filepath.Join(dir, stale))
+	}
+
+	start := time.Now()
+	fmt.Printf("Starting a management cluster and %d member clusters (%s) in %s\n", len(members), strings.Join(members, ", "), dir)
+	env, err := devenv.Start(ctx, devenv.Options{Dir: dir, Members: members, Progress: prefixWriter{"  "}})
+	if err != nil {
+		return fmt.Errorf("starting the environment: %w", err)
+	}
+	defer env.Stop()
+	env.StopWhenOrphaned()
+
+	files, names, err := glooinstall.CRDFiles()
+	if err != nil {
+		return err
+	}
+	var crds [][]byte
+	for _, n := range names {
+		crds = append(crds, files[n])
+	}
+	for i, m := range env.Members {
+		in := glooinstall.ForMember(m.Name, i)
+		if err := devenv.InstallCRDs(ctx, m.RESTConfig(), crds...); err != nil {
+			return fmt.Errorf("installing Gloo CRDs into %s: %w", m.Name, err)
+		}
+		if err := glooinstall.Install(ctx, m.RESTConfig(), in); err != nil {
+			return fmt.Errorf("installing Gloo into %s: %w", m.Name, err)
+		}
+		edition := "Gloo Edge"
+		if in.Enterprise {
+			edition = "Gloo Edge Enterprise"
+		}
+		fmt.Printf("  member %-10s %s %s in %s (%s), proxies %d/%d ready\n", m.Name, edition, in.Version, in.Namespace, in.Region, in.ReadyProxyReplicas, in.ProxyReplicas)
+	}
+
+	if err := os.WriteFile(readyFile, []byte(time.Now().Format(time.RFC3339)+"\n"), 0o600); err != nil {
+		return err
+	}
+	printNextSteps(env, time.Since(start))
+
+	<-ctx.Done()
+	fmt.Println("\nStopping the demo...")
+	_ = os.Remove(readyFile)
+	env.Stop()
+	fmt.Println("All servers stopped.")
+	return nil
+}
+
+func printNextSteps(env *devenv.Environment, took time.Duration) {
+	first := env.Members[0]
+	fmt.Printf(`
+Meridian demo is up (%s). In another terminal:
+
+  export KUBECONFIG=%s          # the management cluster
+  kubectl get --raw /readyz
+
+Each member has its own kubeconfig:
+`, took.Round(100*time.Millisecond), env.Management.Kubeconfig)
+	for _, m := range env.Members {
+		fmt.Printf("  kubectl --kubeconfig %s get upstreams.gloo.solo.io -A\n", m.Kubeconfig)
+	}
+	fmt.Printf(`
+  kubectl --kubeconfig %s get deployments,services,pods -n gloo-system
+  kubectl --kubeconfig %s get virtualservices.gateway.solo.io -A -o wide
+
+Logs: %s
+Press Ctrl-C to stop everything.
+`, first.Kubeconfig, first.Kubeconfig, filepath.Join(env.Dir, "logs"))
+}
+
+// prefixWriter indents the environment's progress lines.
+type prefixWriter struct{ prefix string }
+
+func (w prefixWriter) Write(p []byte) (int, error) {
+	fmt.Print(w.prefix + string(p))
+	return len(p), nil
+}

@@ -1,0 +1,88 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/meridianfed/meridian/pkg/devenv"
+	"github.com/meridianfed/meridian/pkg/devenv/glooinstall"
+)
+
+// Members of the shared environment. east and west carry the demo's Gloo
+// installations; north has only Gloo's CRDs and is where specs create their
+// own objects.
+var memberNames = []string{"east", "west", "north"}
+
+var (
+	env      *devenv.Environment
+	repoRoot string
+)
+
+func TestE2E(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "Meridian e2e")
+}
+
+var _ = BeforeSuite(func(ctx SpecContext) {
+	var err error
+	repoRoot, err = devenv.RepoRoot()
+	Expect(err).NotTo(HaveOccurred())
+	dir, err := os.MkdirTemp("", "meridian-e2e-")
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(func() {
+		if !CurrentSpecReport().Failed() {
+			os.RemoveAll(dir)
+		}
+	})
+
+	env, err = devenv.Start(ctx, devenv.Options{Dir: dir, Members: memberNames, Progress: GinkgoWriter})
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(env.Stop)
+	env.StopWhenOrphaned()
+	AddReportEntry("environment", dir)
+
+	crds := glooCRDs()
+	for i, m := range env.Members {
+		Expect(devenv.InstallCRDs(ctx, m.RESTConfig(), crds...)).To(Succeed(), "installing Gloo CRDs into %s", m.Name)
+		if m.Name == "north" {
+			continue
+		}
+		Expect(glooinstall.Install(ctx, m.RESTConfig(), glooinstall.ForMember(m.Name, i))).To(Succeed(), "installing Gloo into %s", m.Name)
+	}
+}, NodeTimeout(3*time.Minute))
+
+func glooCRDs() [][]byte {
+	files, names, err := glooinstall.CRDFiles()
+	Expect(err).NotTo(HaveOccurred())
+	var crds [][]byte
+	for _, n := range names {
+		crds = append(crds, files[n])
+	}
+	return crds
+}
+
+// kubectl runs the kubectl on PATH, as a user would, and returns its output.
+func kubectl(ctx context.Context, kubeconfig string, args ...string) (string, error) {
+	path, err := exec.LookPath("kubectl")
+	Expect(err).NotTo(HaveOccurred(), "kubectl must be on PATH for the e2e suite")
+	cmd := exec.CommandContext(ctx, path, append([]string{"--kubeconfig", kubeconfig}, args...)...)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// buildBinary compiles a main package of the repository into a temp dir.
+func buildBinary(ctx context.Context, pkg string) string {
+	out := filepath.Join(GinkgoT().TempDir(), filepath.Base(pkg))
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, pkg)
+	cmd.Dir = repoRoot
+	output, err := cmd.CombinedOutput()
+	Expect(err).NotTo(HaveOccurred(), "go build %s: %s", pkg, output)
+	return out
+}

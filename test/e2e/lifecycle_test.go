@@ -1,0 +1,108 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+)
+
+// serversUsing returns the pids of processes whose command line mentions dir:
+// every etcd and kube-apiserver of an environment is started with paths
+// inside its directory.
+func serversUsing(dir string) []int {
+	entries, err := os.ReadDir("/proc")
+	Expect(err).NotTo(HaveOccurred())
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err != nil {
+			continue
+		}
+		stat, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if bytes.Contains(stat, []byte(") Z ")) {
+			continue // a zombie has already exited
+		}
+		exe := filepath.Base(string(bytes.SplitN(cmdline, []byte{0}, 2)[0]))
+		if (exe == "etcd" || exe == "kube-apiserver") && bytes.Contains(cmdline, []byte(dir)) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// startAndWaitReady starts cmd and waits for dir/ready.
+func startAndWaitReady(ctx context.Context, cmd *exec.Cmd, dir string) {
+	cmd.Stdout = GinkgoWriter
+	cmd.Stderr = GinkgoWriter
+	Expect(cmd.Start()).To(Succeed())
+	DeferCleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	Eventually(func() error {
+		_, err := os.Stat(filepath.Join(dir, "ready"))
+		return err
+	}).WithContext(ctx).WithTimeout(2*time.Minute).WithPolling(200*time.Millisecond).Should(Succeed(), "%s never became ready", cmd.Path)
+	Expect(serversUsing(dir)).To(HaveLen(3), "etcd, the management kube-apiserver and one member should be running")
+}
+
+var _ = Describe("Process lifecycle: no server outlives the run that started it", Ordered, func() {
+	var demo, crasher string
+
+	BeforeAll(func(ctx SpecContext) {
+		demo = buildBinary(ctx, "./hack/demo")
+		crasher = buildBinary(ctx, "./test/e2e/testdata/crasher")
+	}, NodeTimeout(5*time.Minute))
+
+	It("make demo stops every server on Ctrl-C (SIGINT) and on SIGTERM", func(ctx SpecContext) {
+		for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+			dir := GinkgoT().TempDir()
+			cmd := exec.Command(demo, "--dir", dir, "--members", "1")
+			startAndWaitReady(ctx, cmd, dir)
+			Expect(cmd.Process.Signal(sig)).To(Succeed())
+			Expect(cmd.Wait()).To(Succeed(), "the demo exits cleanly on %s", sig)
+			Expect(serversUsing(dir)).To(BeEmpty(), "servers left after %s", sig)
+			Expect(filepath.Join(dir, "ready")).NotTo(BeAnExistingFile(), "the ready marker is removed on stop")
+		}
+	}, SpecTimeout(5*time.Minute))
+
+	It("a killed demo (SIGKILL) takes its servers with it", func(ctx SpecContext) {
+		dir := GinkgoT().TempDir()
+		cmd := exec.Command(demo, "--dir", dir, "--members", "1")
+		startAndWaitReady(ctx, cmd, dir)
+		Expect(cmd.Process.Kill()).To(Succeed())
+		_ = cmd.Wait()
+		Eventually(func() []int { return serversUsing(dir) }).WithContext(ctx).WithTimeout(10 * time.Second).Should(BeEmpty())
+	}, SpecTimeout(3*time.Minute))
+
+	It("a test binary that panics with servers running leaves none behind", func(ctx SpecContext) {
+		dir := GinkgoT().TempDir()
+		cmd := exec.Command(crasher, "--dir", dir, "--mode", "panic")
+		cmd.Stdout, cmd.Stderr = GinkgoWriter, GinkgoWriter
+		Expect(cmd.Start()).To(Succeed())
+		err := cmd.Wait()
+		Expect(err).To(HaveOccurred(), "the crasher panics")
+		Expect(filepath.Join(dir, "ready")).To(BeAnExistingFile(), "it had started its servers before panicking")
+		Eventually(func() []int { return serversUsing(dir) }).WithContext(ctx).WithTimeout(10 * time.Second).Should(BeEmpty())
+	}, SpecTimeout(3*time.Minute))
+
+	It("a test binary orphaned by a killed `go test` stops its servers", func(ctx SpecContext) {
+		dir := GinkgoT().TempDir()
+		// bash stands in for `go test`: the parent that dies on SIGTERM
+		// without passing the signal on.
+		parent := exec.Command("bash", "-c", `"$0" --dir "$1" --mode wait; true`, crasher, dir)
+		startAndWaitReady(ctx, parent, dir)
+		Expect(parent.Process.Signal(syscall.SIGKILL)).To(Succeed())
+		_ = parent.Wait()
+		Eventually(func() []int { return serversUsing(dir) }).WithContext(ctx).WithTimeout(15 * time.Second).Should(BeEmpty())
+	}, SpecTimeout(3*time.Minute))
+})
