@@ -59,7 +59,7 @@ for gv in "${meridian_gvs[@]}"; do
     meridian_pkgs+=("${THIS_PKG}/pkg/apis/${gv}")
     client_inputs+=(--input "${gv}")
 done
-MERIDIAN_PLURALS="FederatedSettings:FederatedSettings"
+MERIDIAN_PLURALS="FederatedSettings:FederatedSettings,Settings:Settings"
 for sub in clientset listers informers; do
     rm -rf "${ROOT}/pkg/generated/${sub}"
 done

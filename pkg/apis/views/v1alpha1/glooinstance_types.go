@@ -30,7 +30,7 @@ type GlooInstanceSpec struct {
 	ControlPlane ControlPlane `json:"controlPlane"`
 	// Proxies are the gateway-proxy Deployments and DaemonSets in the control plane's namespace.
 	// +optional
-	Proxies []Proxy `json:"proxies,omitempty"`
+	Proxies []InstanceProxy `json:"proxies,omitempty"`
 	// Region is the topology.kubernetes.io/region label of the cluster's nodes.
 	// +optional
 	Region string `json:"region,omitempty"`
@@ -64,8 +64,8 @@ const (
 	WorkloadControllerTypeDaemonSet WorkloadControllerType = "DAEMON_SET"
 )
 
-// Proxy is one gateway-proxy workload of an installation.
-type Proxy struct {
+// InstanceProxy is one gateway-proxy workload of an installation.
+type InstanceProxy struct {
 	// Name of the Deployment or DaemonSet.
 	Name string `json:"name"`
 	// Namespace of the Deployment or DaemonSet.

@@ -29,6 +29,9 @@ func addKnownTypes(scheme *runtime.Scheme) error {
 		&GlooInstance{},
 		&GlooInstanceList{},
 	)
+	for _, k := range GlooKinds {
+		scheme.AddKnownTypes(SchemeGroupVersion, k.New(), k.NewList())
+	}
 	metav1.AddToGroupVersion(scheme, SchemeGroupVersion)
 	return nil
 }

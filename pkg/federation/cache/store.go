@@ -1,0 +1,283 @@
+package cache
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/watch"
+)
+
+// Object is a view object: a typed API object with ObjectMeta.
+type Object interface {
+	runtime.Object
+	metav1.Object
+}
+
+// DefaultHistory is how many events a Store keeps per cluster for watches
+// that resume from an earlier resourceVersion.
+const DefaultHistory = 4096
+
+// event is one change of one member's state.
+type event struct {
+	typ watch.EventType
+	obj Object // the new object (for DELETED: the last known object)
+	old Object // the previous object (MODIFIED, DELETED), nil for ADDED
+	rv  uint64 // the member resourceVersion of the change
+}
+
+// clusterState is what a Store holds of one member cluster.
+type clusterState struct {
+	objects map[string]Object // by namespace/name of the view object
+	rv      uint64            // the member resourceVersion the objects reflect
+	// historyFrom: every event with rv > historyFrom is in history.
+	historyFrom uint64
+	history     []event
+}
+
+// Store holds the view objects of one kind for every member cluster, and
+// serves lists and watches of them.
+type Store struct {
+	newObject func() Object
+	limit     int
+
+	mu       sync.RWMutex
+	clusters map[string]*clusterState
+	watchers map[*Watcher]struct{}
+}
+
+// NewStore returns an empty store. newObject returns an empty object of the
+// store's kind (used for bookmarks); history bounds the events kept per cluster.
+func NewStore(newObject func() Object, history int) *Store {
+	if history <= 0 {
+		history = DefaultHistory
+	}
+	return &Store{newObject: newObject, limit: history, clusters: map[string]*clusterState{}, watchers: map[*Watcher]struct{}{}}
+}
+
+func key(namespace, name string) string { return namespace + "/" + name }
+
+func keyOf(o Object) string { return key(o.GetNamespace(), o.GetName()) }
+
+// Replace sets a cluster's whole state, as of member resourceVersion rv (a
+// list or relist). Watchers get the difference as events of one step.
+func (s *Store) Replace(cluster string, objs []Object, rv uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cs := s.clusters[cluster]
+	joining := cs == nil
+	if joining {
+		cs = &clusterState{objects: map[string]Object{}, historyFrom: rv}
+		s.clusters[cluster] = cs
+	}
+	next := make(map[string]Object, len(objs))
+	var events []event
+	for _, o := range objs {
+		k := keyOf(o)
+		next[k] = o
+		if old, ok := cs.objects[k]; !ok {
+			events = append(events, event{typ: watch.Added, obj: o, rv: rv})
+		} else if old.GetResourceVersion() != o.GetResourceVersion() || !reflect.DeepEqual(old, o) {
+			events = append(events, event{typ: watch.Modified, obj: o, old: old, rv: rv})
+		}
+	}
+	for k, old := range cs.objects {
+		if _, ok := next[k]; !ok {
+			events = append(events, event{typ: watch.Deleted, obj: old, old: old, rv: rv})
+		}
+	}
+	// Deterministic event order within the step.
+	slices.SortFunc(events, func(a, b event) int { return strings.Compare(keyOf(a.obj), keyOf(b.obj)) })
+	cs.objects = next
+	if rv > cs.rv || joining {
+		cs.rv = rv
+	}
+	for _, e := range events {
+		s.record(cluster, cs, e)
+	}
+	if len(events) == 0 {
+		s.progressLocked(cluster)
+	}
+}
+
+// Upsert records that a member object was added or changed at rv.
+func (s *Store) Upsert(cluster string, obj Object, rv uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cs := s.ensure(cluster, rv)
+	k := keyOf(obj)
+	old, existed := cs.objects[k]
+	cs.objects[k] = obj
+	if rv > cs.rv {
+		cs.rv = rv
+	}
+	e := event{typ: watch.Added, obj: obj, rv: rv}
+	if existed {
+		e = event{typ: watch.Modified, obj: obj, old: old, rv: rv}
+	}
+	s.record(cluster, cs, e)
+}
+
+// Delete records that a member object was deleted at rv.
+func (s *Store) Delete(cluster, namespace, name string, rv uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cs := s.ensure(cluster, rv)
+	k := key(namespace, name)
+	old, existed := cs.objects[k]
+	if rv > cs.rv {
+		cs.rv = rv
+	}
+	if !existed {
+		return
+	}
+	delete(cs.objects, k)
+	s.record(cluster, cs, event{typ: watch.Deleted, obj: old, old: old, rv: rv})
+}
+
+// Progress records that a member is known to be current up to rv with no
+// change (a bookmark).
+func (s *Store) Progress(cluster string, rv uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cs := s.clusters[cluster]
+	if cs == nil || rv <= cs.rv {
+		return
+	}
+	cs.rv = rv
+	if len(cs.history) == 0 {
+		cs.historyFrom = rv
+	}
+	s.progressLocked(cluster)
+}
+
+// RemoveCluster drops a member's objects: open watches get DELETED events.
+func (s *Store) RemoveCluster(cluster string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cs := s.clusters[cluster]
+	if cs == nil {
+		return
+	}
+	delete(s.clusters, cluster)
+	objs := sortedObjects(cs.objects)
+	for w := range s.watchers {
+		// The events carry the watcher's vector without the cluster.
+		w.forget(cluster)
+		w.removeCluster(cluster, objs)
+	}
+}
+
+// Clusters returns the names of the clusters the store holds.
+func (s *Store) Clusters() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	names := make([]string, 0, len(s.clusters))
+	for n := range s.clusters {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+func (s *Store) ensure(cluster string, rv uint64) *clusterState {
+	cs := s.clusters[cluster]
+	if cs == nil {
+		cs = &clusterState{objects: map[string]Object{}, rv: rv, historyFrom: rv}
+		if rv > 0 {
+			cs.historyFrom = rv - 1
+		}
+		s.clusters[cluster] = cs
+	}
+	return cs
+}
+
+// record appends an event to the cluster's history and sends it to watchers.
+func (s *Store) record(cluster string, cs *clusterState, e event) {
+	cs.history = append(cs.history, e)
+	if over := len(cs.history) - s.limit; over > 0 {
+		// Forget whole steps only, so that historyFrom stays a step boundary.
+		cut := over
+		for cut < len(cs.history) && cs.history[cut].rv == cs.history[cut-1].rv {
+			cut++
+		}
+		cs.historyFrom = cs.history[cut-1].rv
+		cs.history = slices.Delete(cs.history, 0, cut)
+	}
+	for w := range s.watchers {
+		w.send(cluster, e)
+	}
+}
+
+func (s *Store) progressLocked(cluster string) {
+	cs := s.clusters[cluster]
+	for w := range s.watchers {
+		w.progress(cluster, cs.rv)
+	}
+}
+
+// vectorLocked is the store's current position.
+func (s *Store) vectorLocked() Vector {
+	v := make(Vector, len(s.clusters))
+	for n, cs := range s.clusters {
+		v[n] = cs.rv
+	}
+	return v
+}
+
+// Snapshot returns the objects for which keep returns true, sorted by
+// namespace and name, and the vector they reflect. The objects are shared:
+// callers must not modify them (use WithResourceVersion for a copy).
+func (s *Store) Snapshot(keep func(cluster string, o Object) bool) ([]Object, Vector) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []Object
+	for n, cs := range s.clusters {
+		for _, o := range cs.objects {
+			if keep == nil || keep(n, o) {
+				out = append(out, o)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b Object) int {
+		if c := strings.Compare(a.GetNamespace(), b.GetNamespace()); c != 0 {
+			return c
+		}
+		return strings.Compare(a.GetName(), b.GetName())
+	})
+	return out, s.vectorLocked()
+}
+
+// Get returns the object with the given namespace and name, and its cluster.
+func (s *Store) Get(namespace, name string) (Object, string, Vector, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	k := key(namespace, name)
+	for n, cs := range s.clusters {
+		if o, ok := cs.objects[k]; ok {
+			return o, n, s.vectorLocked(), true
+		}
+	}
+	return nil, "", nil, false
+}
+
+// WithResourceVersion returns a shallow copy of o with its resourceVersion
+// set. The copy shares o's maps and raw JSON, which are never modified.
+func WithResourceVersion(o Object, rv string) Object {
+	v := reflect.New(reflect.TypeOf(o).Elem())
+	v.Elem().Set(reflect.ValueOf(o).Elem())
+	c := v.Interface().(Object)
+	c.SetResourceVersion(rv)
+	return c
+}
+
+// ErrGone means a watch cannot resume from the resourceVersion it was given.
+type ErrGone struct{ Reason string }
+
+func (e *ErrGone) Error() string { return "too old resource version: " + e.Reason }
+
+func gone(format string, args ...any) error { return &ErrGone{Reason: fmt.Sprintf(format, args...)} }

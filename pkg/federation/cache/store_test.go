@@ -1,0 +1,245 @@
+package cache
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/watch"
+
+	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
+)
+
+func upstream(cluster, ns, name, rv string, labels map[string]string) Object {
+	return &viewsv1alpha1.Upstream{ObjectMeta: metav1.ObjectMeta{
+		Namespace: ns, Name: viewsv1alpha1.ClusterName(cluster, name), ResourceVersion: rv, Labels: labels,
+	}, Spec: viewsv1alpha1.RawJSON(`{"static":{"hosts":[{"addr":"` + name + `","port":80}]}}`)}
+}
+
+func newTestStore() *Store {
+	return NewStore(func() Object { return &viewsv1alpha1.Upstream{} }, 0)
+}
+
+// drain reads what the watcher has buffered, without waiting.
+func drain(w *Watcher) []watch.Event {
+	var out []watch.Event
+	for {
+		select {
+		case ev, ok := <-w.ResultChan():
+			if !ok {
+				return out
+			}
+			out = append(out, ev)
+		case <-time.After(20 * time.Millisecond):
+			return out
+		}
+	}
+}
+
+func summary(evs []watch.Event) []string {
+	var out []string
+	for _, ev := range evs {
+		o := ev.Object.(Object)
+		out = append(out, fmt.Sprintf("%s %s", ev.Type, o.GetName()))
+	}
+	return out
+}
+
+func equal(t *testing.T, got, want []string) {
+	t.Helper()
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("got  %q\nwant %q", got, want)
+	}
+}
+
+func TestVectorRoundTrip(t *testing.T) {
+	v := Vector{"east": 12345, "west": 1, "a-very-long-cluster-name-of-sixty-three-characters-is-still-ok": 1 << 40}
+	got, err := DecodeVector(v.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(v) {
+		t.Fatalf("got %v want %v", got, v)
+	}
+	if Vector(nil).Encode() == "" {
+		t.Fatal("an empty vector must still encode to a non-empty resourceVersion")
+	}
+	for _, bad := range []string{"", "0", "12345", "!!!", Vector{"east": 1}.Encode()[:3]} {
+		if _, err := DecodeVector(bad); err == nil {
+			t.Errorf("DecodeVector(%q) accepted a resourceVersion Meridian never gave out", bad)
+		}
+	}
+}
+
+func TestResumeLosesAndRepeatsNothing(t *testing.T) {
+	s := newTestStore()
+	s.Replace("east", []Object{upstream("east", "gloo-system", "a", "10", nil)}, 10)
+	s.Replace("west", []Object{upstream("west", "gloo-system", "b", "20", nil)}, 20)
+	list, v0 := s.Snapshot(nil)
+	if len(list) != 2 {
+		t.Fatalf("listed %d objects", len(list))
+	}
+
+	// Changes after the list: the client has seen some of them on a watch
+	// that broke; it resumes from the last event's resourceVersion.
+	w1, err := s.Watch(WatchOptions{From: v0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Upsert("east", upstream("east", "gloo-system", "a", "11", nil), 11)
+	s.Upsert("west", upstream("west", "gloo-system", "c", "21", nil), 21)
+	seen := drain(w1)
+	equal(t, summary(seen), []string{"MODIFIED east.a", "ADDED west.c"})
+	w1.Stop()
+	s.Delete("east", "gloo-system", "east.a", 12)
+	s.Upsert("west", upstream("west", "gloo-system", "b", "22", nil), 22)
+
+	last, err := DecodeVector(seen[0].Object.(Object).GetResourceVersion())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w2, err := s.Watch(WatchOptions{From: last})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w2.Stop()
+	// Replayed per cluster, each in its own order.
+	equal(t, summary(drain(w2)), []string{"DELETED east.a", "ADDED west.c", "MODIFIED west.b"})
+}
+
+func TestResumeOnABehindReplicaSkipsWhatTheClientHas(t *testing.T) {
+	// Replica A saw east up to 15; replica B has only reached 11. A client
+	// resuming on B from A's position must not get 11..15 again.
+	b := newTestStore()
+	b.Replace("east", []Object{upstream("east", "ns", "a", "10", nil)}, 10)
+	b.Upsert("east", upstream("east", "ns", "a", "11", nil), 11)
+	w, err := b.Watch(WatchOptions{From: Vector{"east": 15}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+	b.Upsert("east", upstream("east", "ns", "b", "14", nil), 14)
+	b.Upsert("east", upstream("east", "ns", "c", "16", nil), 16)
+	equal(t, summary(drain(w)), []string{"ADDED east.c"})
+}
+
+func TestGoneWhenHistoryIsMissingOrClusterLeft(t *testing.T) {
+	s := NewStore(func() Object { return &viewsv1alpha1.Upstream{} }, 2)
+	s.Replace("east", nil, 10)
+	for i := uint64(11); i <= 15; i++ {
+		s.Upsert("east", upstream("east", "ns", fmt.Sprint("o", i), fmt.Sprint(i), nil), i)
+	}
+	var g *ErrGone
+	if _, err := s.Watch(WatchOptions{From: Vector{"east": 11}}); !errors.As(err, &g) {
+		t.Fatalf("resuming before the kept history: got %v, want ErrGone", err)
+	}
+	if w, err := s.Watch(WatchOptions{From: Vector{"east": 13}}); err != nil {
+		t.Fatalf("resuming inside the kept history: %v", err)
+	} else {
+		equal(t, summary(drain(w)), []string{"ADDED east.o14", "ADDED east.o15"})
+		w.Stop()
+	}
+	if _, err := s.Watch(WatchOptions{From: Vector{"east": 15, "gone": 3}}); !errors.As(err, &g) {
+		t.Fatalf("resuming with a cluster the store does not hold: got %v, want ErrGone", err)
+	}
+}
+
+func TestMembershipChangesKeepWatchesOpen(t *testing.T) {
+	s := newTestStore()
+	s.Replace("east", []Object{upstream("east", "ns", "a", "1", nil)}, 1)
+	w, err := s.Watch(WatchOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+	s.Replace("west", []Object{upstream("west", "ns", "x", "5", nil), upstream("west", "ns", "y", "5", nil)}, 5)
+	s.RemoveCluster("east")
+	evs := drain(w)
+	equal(t, summary(evs), []string{"ADDED west.x", "ADDED west.y", "DELETED east.a"})
+	v, _ := DecodeVector(evs[2].Object.(Object).GetResourceVersion())
+	if _, ok := v["east"]; ok {
+		t.Fatalf("after east left, the vector still names it: %v", v)
+	}
+	if v["west"] != 5 {
+		t.Fatalf("vector %v, want west at 5", v)
+	}
+	// A client resuming from before west joined gets west in full.
+	w2, err := s.Watch(WatchOptions{From: Vector{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w2.Stop()
+	equal(t, summary(drain(w2)), []string{"ADDED west.x", "ADDED west.y"})
+}
+
+func TestFilterTurnsLabelChangesIntoAddedAndDeleted(t *testing.T) {
+	s := newTestStore()
+	s.Replace("east", []Object{upstream("east", "ns", "a", "1", map[string]string{"team": "a"})}, 1)
+	w, err := s.Watch(WatchOptions{Filter: func(_ string, o Object) bool { return o.GetLabels()["team"] == "a" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+	s.Upsert("east", upstream("east", "ns", "a", "2", map[string]string{"team": "b"}), 2)
+	s.Upsert("east", upstream("east", "ns", "a", "3", map[string]string{"team": "a"}), 3)
+	s.Upsert("east", upstream("east", "ns", "z", "4", map[string]string{"team": "z"}), 4)
+	equal(t, summary(drain(w)), []string{"DELETED east.a", "ADDED east.a"})
+}
+
+func TestInitialEventsEndWithBookmark(t *testing.T) {
+	s := newTestStore()
+	s.Replace("east", []Object{upstream("east", "ns", "b", "1", nil), upstream("east", "ns", "a", "1", nil)}, 7)
+	w, err := s.Watch(WatchOptions{SendInitialEvents: true, Bookmarks: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+	evs := drain(w)
+	if len(evs) != 3 || evs[2].Type != watch.Bookmark {
+		t.Fatalf("got %v, want two ADDED and a BOOKMARK", summary(evs))
+	}
+	bm := evs[2].Object.(Object)
+	if bm.GetAnnotations()[InitialEventsEndAnnotation] != "true" {
+		t.Fatal("the initial-events bookmark is not annotated")
+	}
+	v, err := DecodeVector(bm.GetResourceVersion())
+	if err != nil || v["east"] != 7 {
+		t.Fatalf("bookmark resourceVersion %v (%v), want east at 7", v, err)
+	}
+	s.Progress("east", 9)
+	evs = drain(w)
+	if len(evs) != 1 || evs[0].Type != watch.Bookmark {
+		t.Fatalf("progress without change: got %v, want a BOOKMARK", summary(evs))
+	}
+}
+
+func TestSlowWatcherIsClosedNotBlocking(t *testing.T) {
+	s := newTestStore()
+	s.Replace("east", nil, 1)
+	w, err := s.Watch(WatchOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		for i := uint64(2); i < watchBuffer+10; i++ {
+			s.Upsert("east", upstream("east", "ns", fmt.Sprint("o", i), fmt.Sprint(i), nil), i)
+		}
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("a watcher that never reads stalled the store")
+	}
+	n := 0
+	for range w.ResultChan() {
+		n++
+	}
+	if n != watchBuffer {
+		t.Fatalf("the slow watcher got %d events before it was closed, want %d", n, watchBuffer)
+	}
+	w.Stop() // safe after the store closed it
+}

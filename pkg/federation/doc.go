@@ -1,0 +1,8 @@
+// Package federation connects Meridian to its member clusters and keeps what
+// they hold in memory: the cluster registry (which members exist and how to
+// reach them), member connections (one set of watches per member), discovery
+// (GlooInstances computed per member) and the federation cache that the
+// aggregated API server's registry serves from.
+//
+// Data flows one way: member clusters → federation cache → registry → HTTP.
+package federation
