@@ -9,8 +9,15 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "${ROOT}"
 failed=0
 
+# The files of the tree as it is: tracked or untracked-but-not-ignored, and present.
+tree_files() {
+    git ls-files -co --exclude-standard -z | while IFS= read -r -d '' f; do
+        [[ -e "${f}" ]] && printf '%s\0' "${f}"
+    done
+}
+
 echo ">> gofmt"
-unformatted=$(git ls-files -co --exclude-standard -- '*.go' | xargs gofmt -l)
+unformatted=$(tree_files | grep -z '\.go$' | xargs -0 gofmt -l)
 if [[ -n "${unformatted}" ]]; then
     echo "gofmt would change these files (run: gofmt -w <file>):" >&2
     echo "${unformatted}" >&2
@@ -27,7 +34,7 @@ echo ">> generated code"
 # output and hand edits of generated files, and never touches the work tree.
 tmp=$(mktemp -d)
 trap 'rm -rf "${tmp}"' EXIT
-git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "${tmp}"
+tree_files | xargs -0 cp --parents -t "${tmp}"
 mkdir -p "${tmp}/bin"
 if ! (cd "${tmp}" && hack/update-codegen.sh >"${tmp}/codegen.log" 2>&1); then
     cat "${tmp}/codegen.log" >&2

@@ -14,7 +14,7 @@ import (
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/yaml"
 
-	"github.com/meridianfed/meridian/pkg/devenv/manifest"
+	"github.com/meridianfed/meridian/pkg/manifest"
 )
 
 // FieldManager is the server-side apply field manager of everything the

@@ -16,7 +16,7 @@ import (
 	"k8s.io/client-go/restmapper"
 	"sigs.k8s.io/yaml"
 
-	"github.com/meridianfed/meridian/pkg/devenv/manifest"
+	"github.com/meridianfed/meridian/pkg/manifest"
 )
 
 //go:embed config/gloo-config.yaml.tmpl

@@ -166,8 +166,6 @@ func (s *Store) RemoveCluster(cluster string) {
 	delete(s.clusters, cluster)
 	objs := sortedObjects(cs.objects)
 	for w := range s.watchers {
-		// The events carry the watcher's vector without the cluster.
-		w.forget(cluster)
 		w.removeCluster(cluster, objs)
 	}
 }
@@ -281,3 +279,25 @@ type ErrGone struct{ Reason string }
 func (e *ErrGone) Error() string { return "too old resource version: " + e.Reason }
 
 func gone(format string, args ...any) error { return &ErrGone{Reason: fmt.Sprintf(format, args...)} }
+
+// ClusterObjects returns one cluster's objects (shared; do not modify).
+func (s *Store) ClusterObjects(cluster string) []Object {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	cs := s.clusters[cluster]
+	if cs == nil {
+		return nil
+	}
+	out := make([]Object, 0, len(cs.objects))
+	for _, o := range cs.objects {
+		out = append(out, o)
+	}
+	return out
+}
+
+// HasCluster reports whether the store holds the cluster's state.
+func (s *Store) HasCluster(cluster string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.clusters[cluster] != nil
+}

@@ -224,7 +224,7 @@ func TestSlowWatcherIsClosedNotBlocking(t *testing.T) {
 	}
 	done := make(chan struct{})
 	go func() {
-		for i := uint64(2); i < watchBuffer+10; i++ {
+		for i := uint64(2); i < 3*watchBuffer; i++ {
 			s.Upsert("east", upstream("east", "ns", fmt.Sprint("o", i), fmt.Sprint(i), nil), i)
 		}
 		close(done)
@@ -238,8 +238,10 @@ func TestSlowWatcherIsClosedNotBlocking(t *testing.T) {
 	for range w.ResultChan() {
 		n++
 	}
-	if n != watchBuffer {
-		t.Fatalf("the slow watcher got %d events before it was closed, want %d", n, watchBuffer)
+	// It got what fit in its buffers, in order, and then its watch ended:
+	// the client resumes from the last resourceVersion it received.
+	if n == 0 || n >= 3*watchBuffer-2 {
+		t.Fatalf("the slow watcher got %d of %d events before it was closed", n, 3*watchBuffer-2)
 	}
 	w.Stop() // safe after the store closed it
 }

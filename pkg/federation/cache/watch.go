@@ -35,17 +35,33 @@ type WatchOptions struct {
 }
 
 // Watcher is one open watch on a Store. It implements watch.Interface.
+//
+// The store hands events to the watcher's input without blocking and without
+// filtering; the watcher's own goroutine filters them (selectors, and the
+// permission checks, which may call the authorizer) and delivers them. So a
+// slow client or a slow authorizer never holds the store's lock.
 type Watcher struct {
 	store   *Store
 	opts    WatchOptions
+	input   chan input
 	result  chan watch.Event
 	done    chan struct{}
 	stopped sync.Once
 
-	// Guarded by store.mu (written only while the store holds it).
+	// Owned by the watcher's goroutine after Watch returns.
 	vector Vector            // the running position, encoded into every event
 	floor  map[string]uint64 // per cluster: events at or below are already known to the client
-	closed bool
+
+	closed bool // guarded by store.mu
+}
+
+// input is one thing the store tells a watcher.
+type input struct {
+	cluster  string
+	e        event
+	progress uint64   // a bookmark position, when e.typ is empty
+	removed  []Object // a cluster leaving, when set
+	leaving  bool
 }
 
 var _ watch.Interface = (*Watcher)(nil)
@@ -58,7 +74,7 @@ func (s *Store) Watch(opts WatchOptions) (*Watcher, error) {
 	w := &Watcher{
 		store:  s,
 		opts:   opts,
-		result: make(chan watch.Event, watchBuffer),
+		input:  make(chan input, watchBuffer),
 		done:   make(chan struct{}),
 		vector: Vector{},
 		floor:  map[string]uint64{},
@@ -74,13 +90,13 @@ func (s *Store) Watch(opts WatchOptions) (*Watcher, error) {
 				return nil, gone("the history of cluster %q starts after %d", cluster, rv)
 			}
 		}
-		names := sortedClusters(s.clusters)
-		for _, cluster := range names {
+		for _, cluster := range sortedClusters(s.clusters) {
 			cs := s.clusters[cluster]
 			rv, known := opts.From[cluster]
 			if !known {
 				// Joined since the client's position: all of it is new.
 				w.vector[cluster] = cs.rv
+				w.floor[cluster] = cs.rv
 				for _, o := range sortedObjects(cs.objects) {
 					if w.keep(cluster, o) {
 						initial = append(initial, w.event(watch.Added, o))
@@ -96,6 +112,9 @@ func (s *Store) Watch(opts WatchOptions) (*Watcher, error) {
 						initial = append(initial, ev)
 					}
 				}
+			}
+			if cs.rv > rv {
+				w.floor[cluster] = cs.rv
 			}
 		}
 	} else {
@@ -114,15 +133,14 @@ func (s *Store) Watch(opts WatchOptions) (*Watcher, error) {
 	if opts.SendInitialEvents {
 		initial = append(initial, w.bookmark(true))
 	}
-	if len(initial) > cap(w.result) {
-		// More backlog than the buffer: size this watcher's buffer to fit, so
-		// that the initial state is never cut short.
-		w.result = make(chan watch.Event, len(initial)+watchBuffer)
-	}
+	// The result channel holds the whole backlog, so the initial state is
+	// never cut short by a client that has not started reading yet.
+	w.result = make(chan watch.Event, len(initial)+watchBuffer)
 	for _, ev := range initial {
 		w.result <- ev
 	}
 	s.watchers[w] = struct{}{}
+	go w.run()
 	return w, nil
 }
 
@@ -133,17 +151,61 @@ func (w *Watcher) ResultChan() <-chan watch.Event { return w.result }
 func (w *Watcher) Stop() {
 	w.stopped.Do(func() {
 		w.store.mu.Lock()
-		defer w.store.mu.Unlock()
 		delete(w.store.watchers, w)
-		w.closeLocked()
+		w.closeInputLocked()
+		w.store.mu.Unlock()
+		close(w.done)
 	})
 }
 
-func (w *Watcher) closeLocked() {
+// closeInputLocked ends the watcher's input; its goroutine then closes the
+// result channel. Called with the store's lock held.
+func (w *Watcher) closeInputLocked() {
 	if !w.closed {
 		w.closed = true
-		close(w.done)
-		close(w.result)
+		close(w.input)
+	}
+}
+
+// run delivers the store's events until the input ends or the client stops.
+func (w *Watcher) run() {
+	defer close(w.result)
+	for in := range w.input {
+		switch {
+		case in.leaving:
+			// The events carry the watcher's vector without the cluster.
+			delete(w.vector, in.cluster)
+			delete(w.floor, in.cluster)
+			for _, o := range in.removed {
+				if w.keep(in.cluster, o) && !w.deliver(w.event(watch.Deleted, o)) {
+					return
+				}
+			}
+		case in.e.typ == "":
+			if in.progress > w.vector[in.cluster] {
+				w.vector[in.cluster] = in.progress
+				if w.opts.Bookmarks && !w.deliver(w.bookmark(false)) {
+					return
+				}
+			}
+		default:
+			if in.e.rv <= w.floor[in.cluster] {
+				continue
+			}
+			if ev, ok := w.translate(in.cluster, in.e); ok && !w.deliver(ev) {
+				return
+			}
+		}
+	}
+}
+
+// deliver hands an event to the client; false once the client stopped.
+func (w *Watcher) deliver(ev watch.Event) bool {
+	select {
+	case w.result <- ev:
+		return true
+	case <-w.done:
+		return false
 	}
 }
 
@@ -187,54 +249,29 @@ func (w *Watcher) bookmark(initialEnd bool) watch.Event {
 	return watch.Event{Type: watch.Bookmark, Object: o}
 }
 
-// send delivers a store event; called with the store's lock held.
-func (w *Watcher) send(cluster string, e event) {
-	if w.closed || e.rv <= w.floor[cluster] {
+// push queues input for the watcher; called with the store's lock held.
+// A watcher whose input is full is closed: its client resumes from the last
+// resourceVersion it received, which the history serves.
+func (w *Watcher) push(in input) {
+	if w.closed {
 		return
 	}
-	if ev, ok := w.translate(cluster, e); ok {
-		w.push(ev)
-	}
-}
-
-// progress advances the watcher's position; called with the store's lock held.
-func (w *Watcher) progress(cluster string, rv uint64) {
-	if w.closed || rv <= w.vector[cluster] {
-		return
-	}
-	w.vector[cluster] = rv
-	if w.opts.Bookmarks {
-		w.push(w.bookmark(false))
-	}
-}
-
-// removeCluster sends DELETED for a leaving cluster's objects and forgets
-// the cluster; called with the store's lock held.
-func (w *Watcher) removeCluster(cluster string, objs []Object) {
-	for _, o := range objs {
-		if !w.closed && w.keep(cluster, o) {
-			w.push(w.event(watch.Deleted, o))
-		}
-	}
-	w.forget(cluster)
-}
-
-// forget drops a cluster that left; called with the store's lock held.
-func (w *Watcher) forget(cluster string) {
-	delete(w.vector, cluster)
-	delete(w.floor, cluster)
-}
-
-func (w *Watcher) push(ev watch.Event) {
 	select {
-	case w.result <- ev:
+	case w.input <- in:
 	default:
-		// The client is too slow: close the watch; it resumes from its last
-		// resourceVersion. Removing it from the store happens here because
-		// the store's lock is already held.
 		delete(w.store.watchers, w)
-		w.closeLocked()
+		w.closeInputLocked()
 	}
+}
+
+func (w *Watcher) send(cluster string, e event) { w.push(input{cluster: cluster, e: e}) }
+
+func (w *Watcher) progress(cluster string, rv uint64) {
+	w.push(input{cluster: cluster, progress: rv})
+}
+
+func (w *Watcher) removeCluster(cluster string, objs []Object) {
+	w.push(input{cluster: cluster, leaving: true, removed: objs})
 }
 
 func sortedClusters(m map[string]*clusterState) []string {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"reflect"
 	"sort"
 	"strings"
@@ -114,8 +113,10 @@ func (in Unknown) Delete(name string) { delete(in, name) }
 //
 // Unlike encoding/json, which merges into an existing value, the struct is reset
 // to its zero value first, so stale fields or unknown members never survive a
-// decode. JSON null leaves the struct untouched. The data is read in one pass:
-// each member is decoded straight into its field.
+// decode. JSON null leaves the struct untouched. Members are located with a
+// light scanner and each is decoded once, straight into its field: scalars
+// directly, Gloo structs by calling their UnmarshalJSON, everything else with
+// encoding/json; unknown members are only validated and kept as raw bytes.
 //
 // A typed struct uses it from its UnmarshalJSON:
 //
@@ -132,91 +133,118 @@ func UnmarshalPreserving(data []byte, into any, unknown *Unknown) error {
 		return errors.New("core.UnmarshalPreserving: nil *Unknown")
 	}
 	sv := rv.Elem()
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) == 4 && string(trimmed) == "null" {
-		return nil
+	i := skipSpace(data, 0)
+	if i == len(data) {
+		return errors.New("core.UnmarshalPreserving: unexpected end of JSON input")
 	}
-	if len(trimmed) == 0 || trimmed[0] != '{' {
+	if data[i] != '{' {
+		if bytes.Equal(bytes.TrimSpace(data), nullLiteral) {
+			return nil
+		}
 		var probe any
-		if err := json.Unmarshal(trimmed, &probe); err != nil {
+		if err := json.Unmarshal(data, &probe); err != nil {
 			return err // a syntax error, reported as encoding/json reports it
 		}
-		return &json.UnmarshalTypeError{Value: jsonKind(trimmed[0]), Type: sv.Type()}
+		return &json.UnmarshalTypeError{Value: jsonKind(data[i]), Type: sv.Type()}
 	}
 	info := structInfoFor(sv.Type())
 	sv.SetZero()
 	*unknown = nil
 
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if _, err := dec.Token(); err != nil { // the opening '{'
-		return err
-	}
 	var u Unknown
 	var typeErr error
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		name, _ := tok.(string)
-		start := dec.InputOffset()
-		f := info.byName[name]
-		if f == nil {
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		i++
+	} else {
+		for {
+			// "name"
+			if i >= len(data) || data[i] != '"' {
+				return syntaxError(data, i, "looking for beginning of object key string")
+			}
+			keyEnd, escaped, err := skipString(data, i)
+			if err != nil {
 				return err
 			}
-			if u == nil {
-				u = Unknown{}
+			key := data[i+1 : keyEnd-1]
+			if escaped {
+				var name string
+				if err := json.Unmarshal(data[i:keyEnd], &name); err != nil {
+					return err
+				}
+				key = []byte(name)
 			}
-			u[name] = raw
-			continue
-		}
-		fv, err := fieldForDecode(sv, f.index)
-		if err != nil {
-			return err
-		}
-		if err := dec.Decode(fv.Addr().Interface()); err != nil {
-			var te *json.UnmarshalTypeError
-			if !errors.As(err, &te) {
+			// :
+			i = skipSpace(data, keyEnd)
+			if i >= len(data) || data[i] != ':' {
+				return syntaxError(data, i, "after object key")
+			}
+			i = skipSpace(data, i+1)
+			// value
+			end, err := skipValue(data, i)
+			if err != nil {
 				return err
 			}
-			// Like encoding/json: remember the first type mismatch, keep decoding.
-			if typeErr == nil {
-				if te.Field == "" {
-					te.Field = name
-				} else {
-					te.Field = name + "." + te.Field
+			raw := data[i:end]
+			if f := info.byName[string(key)]; f == nil {
+				name := string(key)
+				if u == nil {
+					u = Unknown{}
 				}
-				if te.Struct == "" {
-					te.Struct = sv.Type().Name()
+				u[name] = append(json.RawMessage(nil), raw...)
+			} else {
+				name := f.name
+				fv, err := fieldForDecode(sv, f.index)
+				if err != nil {
+					return err
 				}
-				typeErr = te
+				if err := f.decode(raw, fv); err != nil {
+					var te *json.UnmarshalTypeError
+					if !errors.As(err, &te) {
+						return err
+					}
+					// Like encoding/json: remember the first type mismatch, keep decoding.
+					if typeErr == nil {
+						if te.Field == "" {
+							te.Field = name
+						} else if !strings.HasPrefix(te.Field, name+".") {
+							te.Field = name + "." + te.Field
+						}
+						if te.Struct == "" {
+							te.Struct = sv.Type().Name()
+						}
+						typeErr = te
+					}
+				} else if f.omitted(fv) {
+					if u == nil {
+						u = Unknown{}
+					}
+					u[name] = append(json.RawMessage(nil), raw...)
+				} else if u != nil {
+					delete(u, name) // a later duplicate member replaced a zero value
+				}
 			}
-			continue
-		}
-		if f.omitted(fv) {
-			raw := bytes.TrimLeft(data[start:dec.InputOffset()], " \t\r\n:")
-			if u == nil {
-				u = Unknown{}
+			// , or }
+			i = skipSpace(data, end)
+			if i < len(data) && data[i] == ',' {
+				i = skipSpace(data, i+1)
+				continue
 			}
-			u[name] = append(json.RawMessage(nil), raw...)
-		} else if u != nil {
-			delete(u, name) // a later duplicate member replaced a zero value
+			if i < len(data) && data[i] == '}' {
+				i++
+				break
+			}
+			return syntaxError(data, i, "after object member value")
 		}
 	}
-	if _, err := dec.Token(); err != nil { // the closing '}'
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		if err == nil {
-			err = errors.New("core.UnmarshalPreserving: invalid data after top-level JSON object")
-		}
-		return err
+	if i = skipSpace(data, i); i != len(data) {
+		return syntaxError(data, i, "after top-level value")
 	}
 	*unknown = u
 	return typeErr
 }
+
+var nullLiteral = []byte("null")
 
 // MarshalPreserving encodes v (a struct, or a pointer to one, normally the
 // "plain" conversion of the typed struct so that its own MarshalJSON is not
@@ -294,6 +322,7 @@ type fieldInfo struct {
 	index     []int
 	omitEmpty bool
 	omitZero  bool
+	plan      decodePlan
 }
 
 type structInfo struct {
@@ -323,11 +352,13 @@ func buildStructInfo(t reflect.Type) *structInfo {
 	type queued struct {
 		t     reflect.Type
 		index []int
+		count int // how often t is embedded at this depth; >1 means conflicts
 	}
-	current := []queued{{t: t}}
+	current := []*queued{{t: t, count: 1}}
 	visited := map[reflect.Type]bool{}
 	for depth := 0; len(current) > 0; depth++ {
-		var next []queued
+		var next []*queued
+		nextByType := map[reflect.Type]*queued{}
 		for _, q := range current {
 			if visited[q.t] {
 				continue
@@ -353,23 +384,34 @@ func buildStructInfo(t reflect.Type) *structInfo {
 				name, opts, _ := strings.Cut(tag, ",")
 				index := append(append([]int(nil), q.index...), i)
 				if name == "" && sf.Anonymous && ft.Kind() == reflect.Struct {
-					next = append(next, queued{t: ft, index: index})
+					if n := nextByType[ft]; n != nil {
+						n.count++
+					} else {
+						n = &queued{t: ft, index: index, count: 1}
+						nextByType[ft] = n
+						next = append(next, n)
+					}
 					continue
 				}
 				tagged := name != ""
 				if name == "" {
 					name = sf.Name
 				}
-				all = append(all, candidate{
+				c := candidate{
 					fieldInfo: fieldInfo{
 						name:      name,
 						index:     index,
 						omitEmpty: hasOption(opts, "omitempty"),
 						omitZero:  hasOption(opts, "omitzero"),
+						plan:      planFor(sf.Type),
 					},
 					depth:  depth,
 					tagged: tagged,
-				})
+				}
+				all = append(all, c)
+				if q.count > 1 {
+					all = append(all, c) // the same field reached twice: a conflict
+				}
 			}
 		}
 		current = next

@@ -10,6 +10,17 @@ import (
 // adds the ClusterLabel, and is named ClusterName(cluster, name) so that names
 // are unique across clusters and reversible (see names.go).
 
+// GlooView is implemented by every view of a Gloo kind.
+//
+// +k8s:deepcopy-gen=false
+// +k8s:openapi-gen=false
+type GlooView interface {
+	// RawSpec is the member object's spec as JSON.
+	RawSpec() []byte
+	// RawStatus is the member object's status as JSON.
+	RawStatus() []byte
+}
+
 // Upstream is an Upstream: a destination Gloo routes to (a Kubernetes service, static hosts, a cloud function, ...), as held by one member cluster (gloo.solo.io/v1 Upstream).
 //
 // +genclient
@@ -286,3 +297,69 @@ type RateLimitConfigList struct {
 
 	Items []RateLimitConfig `json:"items"`
 }
+
+// RawSpec implements GlooView.
+func (in *Upstream) RawSpec() []byte { return in.Spec }
+
+// RawStatus implements GlooView.
+func (in *Upstream) RawStatus() []byte { return in.Status }
+
+// RawSpec implements GlooView.
+func (in *UpstreamGroup) RawSpec() []byte { return in.Spec }
+
+// RawStatus implements GlooView.
+func (in *UpstreamGroup) RawStatus() []byte { return in.Status }
+
+// RawSpec implements GlooView.
+func (in *Settings) RawSpec() []byte { return in.Spec }
+
+// RawStatus implements GlooView.
+func (in *Settings) RawStatus() []byte { return in.Status }
+
+// RawSpec implements GlooView.
+func (in *Proxy) RawSpec() []byte { return in.Spec }
+
+// RawStatus implements GlooView.
+func (in *Proxy) RawStatus() []byte { return in.Status }
+
+// RawSpec implements GlooView.
+func (in *Gateway) RawSpec() []byte { return in.Spec }
+
+// RawStatus implements GlooView.
+func (in *Gateway) RawStatus() []byte { return in.Status }
+
+// RawSpec implements GlooView.
+func (in *VirtualService) RawSpec() []byte { return in.Spec }
+
+// RawStatus implements GlooView.
+func (in *VirtualService) RawStatus() []byte { return in.Status }
+
+// RawSpec implements GlooView.
+func (in *RouteTable) RawSpec() []byte { return in.Spec }
+
+// RawStatus implements GlooView.
+func (in *RouteTable) RawStatus() []byte { return in.Status }
+
+// RawSpec implements GlooView.
+func (in *MatchableHttpGateway) RawSpec() []byte { return in.Spec }
+
+// RawStatus implements GlooView.
+func (in *MatchableHttpGateway) RawStatus() []byte { return in.Status }
+
+// RawSpec implements GlooView.
+func (in *MatchableTcpGateway) RawSpec() []byte { return in.Spec }
+
+// RawStatus implements GlooView.
+func (in *MatchableTcpGateway) RawStatus() []byte { return in.Status }
+
+// RawSpec implements GlooView.
+func (in *AuthConfig) RawSpec() []byte { return in.Spec }
+
+// RawStatus implements GlooView.
+func (in *AuthConfig) RawStatus() []byte { return in.Status }
+
+// RawSpec implements GlooView.
+func (in *RateLimitConfig) RawSpec() []byte { return in.Spec }
+
+// RawStatus implements GlooView.
+func (in *RateLimitConfig) RawStatus() []byte { return in.Status }

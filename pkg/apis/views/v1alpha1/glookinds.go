@@ -8,6 +8,7 @@ import (
 // GlooKind ties a view kind to the member-side Gloo kind it shows.
 //
 // +k8s:deepcopy-gen=false
+// +k8s:openapi-gen=false
 type GlooKind struct {
 	// Kind is the view's kind in views.meridian.io (the same name as Gloo's).
 	Kind string

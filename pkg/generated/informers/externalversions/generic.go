@@ -58,8 +58,30 @@ func (f *sharedInformerFactory) ForResource(resource schema.GroupVersionResource
 		return &genericInformer{resource: resource.GroupResource(), informer: f.Fed().V1alpha1().KubernetesClusters().Informer()}, nil
 
 		// Group=views.meridian.io, Version=v1alpha1
+	case viewsv1alpha1.SchemeGroupVersion.WithResource("authconfigs"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Views().V1alpha1().AuthConfigs().Informer()}, nil
+	case viewsv1alpha1.SchemeGroupVersion.WithResource("gateways"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Views().V1alpha1().Gateways().Informer()}, nil
 	case viewsv1alpha1.SchemeGroupVersion.WithResource("glooinstances"):
 		return &genericInformer{resource: resource.GroupResource(), informer: f.Views().V1alpha1().GlooInstances().Informer()}, nil
+	case viewsv1alpha1.SchemeGroupVersion.WithResource("httpgateways"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Views().V1alpha1().MatchableHttpGateways().Informer()}, nil
+	case viewsv1alpha1.SchemeGroupVersion.WithResource("tcpgateways"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Views().V1alpha1().MatchableTcpGateways().Informer()}, nil
+	case viewsv1alpha1.SchemeGroupVersion.WithResource("proxies"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Views().V1alpha1().Proxies().Informer()}, nil
+	case viewsv1alpha1.SchemeGroupVersion.WithResource("ratelimitconfigs"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Views().V1alpha1().RateLimitConfigs().Informer()}, nil
+	case viewsv1alpha1.SchemeGroupVersion.WithResource("routetables"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Views().V1alpha1().RouteTables().Informer()}, nil
+	case viewsv1alpha1.SchemeGroupVersion.WithResource("settings"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Views().V1alpha1().Settings().Informer()}, nil
+	case viewsv1alpha1.SchemeGroupVersion.WithResource("upstreams"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Views().V1alpha1().Upstreams().Informer()}, nil
+	case viewsv1alpha1.SchemeGroupVersion.WithResource("upstreamgroups"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Views().V1alpha1().UpstreamGroups().Informer()}, nil
+	case viewsv1alpha1.SchemeGroupVersion.WithResource("virtualservices"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Views().V1alpha1().VirtualServices().Informer()}, nil
 
 	}
 

@@ -117,11 +117,22 @@ type HeaderManipulation struct {
 	RequestHeadersToAdd []HeaderValueOption `json:"requestHeadersToAdd,omitempty"`
 	// RequestHeadersToRemove are removed from the request.
 	RequestHeadersToRemove []string `json:"requestHeadersToRemove,omitempty"`
-	// ResponseHeadersToAdd are added to the response (headerSecretRef is not
-	// supported here).
-	ResponseHeadersToAdd []HeaderValueOption `json:"responseHeadersToAdd,omitempty"`
+	// ResponseHeadersToAdd are added to the response.
+	ResponseHeadersToAdd []ResponseHeaderValueOption `json:"responseHeadersToAdd,omitempty"`
 	// ResponseHeadersToRemove are removed from the response.
 	ResponseHeadersToRemove []string `json:"responseHeadersToRemove,omitempty"`
+
+	// Unknown keeps members this type does not model; see core.Unknown.
+	Unknown core.Unknown `json:"-"`
+}
+
+// ResponseHeaderValueOption is a literal header to add to responses.
+type ResponseHeaderValueOption struct {
+	// Header is the header to add.
+	Header *HeaderValue `json:"header,omitempty"`
+	// Append adds the value to an existing header instead of replacing it
+	// (default true).
+	Append *bool `json:"append,omitempty"`
 
 	// Unknown keeps members this type does not model; see core.Unknown.
 	Unknown core.Unknown `json:"-"`

@@ -18,6 +18,22 @@ limitations under the License.
 
 package v1alpha1
 
+// AuthConfigListerExpansion allows custom methods to be added to
+// AuthConfigLister.
+type AuthConfigListerExpansion interface{}
+
+// AuthConfigNamespaceListerExpansion allows custom methods to be added to
+// AuthConfigNamespaceLister.
+type AuthConfigNamespaceListerExpansion interface{}
+
+// GatewayListerExpansion allows custom methods to be added to
+// GatewayLister.
+type GatewayListerExpansion interface{}
+
+// GatewayNamespaceListerExpansion allows custom methods to be added to
+// GatewayNamespaceLister.
+type GatewayNamespaceListerExpansion interface{}
+
 // GlooInstanceListerExpansion allows custom methods to be added to
 // GlooInstanceLister.
 type GlooInstanceListerExpansion interface{}
@@ -25,3 +41,75 @@ type GlooInstanceListerExpansion interface{}
 // GlooInstanceNamespaceListerExpansion allows custom methods to be added to
 // GlooInstanceNamespaceLister.
 type GlooInstanceNamespaceListerExpansion interface{}
+
+// MatchableHttpGatewayListerExpansion allows custom methods to be added to
+// MatchableHttpGatewayLister.
+type MatchableHttpGatewayListerExpansion interface{}
+
+// MatchableHttpGatewayNamespaceListerExpansion allows custom methods to be added to
+// MatchableHttpGatewayNamespaceLister.
+type MatchableHttpGatewayNamespaceListerExpansion interface{}
+
+// MatchableTcpGatewayListerExpansion allows custom methods to be added to
+// MatchableTcpGatewayLister.
+type MatchableTcpGatewayListerExpansion interface{}
+
+// MatchableTcpGatewayNamespaceListerExpansion allows custom methods to be added to
+// MatchableTcpGatewayNamespaceLister.
+type MatchableTcpGatewayNamespaceListerExpansion interface{}
+
+// ProxyListerExpansion allows custom methods to be added to
+// ProxyLister.
+type ProxyListerExpansion interface{}
+
+// ProxyNamespaceListerExpansion allows custom methods to be added to
+// ProxyNamespaceLister.
+type ProxyNamespaceListerExpansion interface{}
+
+// RateLimitConfigListerExpansion allows custom methods to be added to
+// RateLimitConfigLister.
+type RateLimitConfigListerExpansion interface{}
+
+// RateLimitConfigNamespaceListerExpansion allows custom methods to be added to
+// RateLimitConfigNamespaceLister.
+type RateLimitConfigNamespaceListerExpansion interface{}
+
+// RouteTableListerExpansion allows custom methods to be added to
+// RouteTableLister.
+type RouteTableListerExpansion interface{}
+
+// RouteTableNamespaceListerExpansion allows custom methods to be added to
+// RouteTableNamespaceLister.
+type RouteTableNamespaceListerExpansion interface{}
+
+// SettingsListerExpansion allows custom methods to be added to
+// SettingsLister.
+type SettingsListerExpansion interface{}
+
+// SettingsNamespaceListerExpansion allows custom methods to be added to
+// SettingsNamespaceLister.
+type SettingsNamespaceListerExpansion interface{}
+
+// UpstreamListerExpansion allows custom methods to be added to
+// UpstreamLister.
+type UpstreamListerExpansion interface{}
+
+// UpstreamNamespaceListerExpansion allows custom methods to be added to
+// UpstreamNamespaceLister.
+type UpstreamNamespaceListerExpansion interface{}
+
+// UpstreamGroupListerExpansion allows custom methods to be added to
+// UpstreamGroupLister.
+type UpstreamGroupListerExpansion interface{}
+
+// UpstreamGroupNamespaceListerExpansion allows custom methods to be added to
+// UpstreamGroupNamespaceLister.
+type UpstreamGroupNamespaceListerExpansion interface{}
+
+// VirtualServiceListerExpansion allows custom methods to be added to
+// VirtualServiceLister.
+type VirtualServiceListerExpansion interface{}
+
+// VirtualServiceNamespaceListerExpansion allows custom methods to be added to
+// VirtualServiceNamespaceLister.
+type VirtualServiceNamespaceListerExpansion interface{}

@@ -24,8 +24,30 @@ import (
 
 // Interface provides access to all the informers in this group version.
 type Interface interface {
+	// AuthConfigs returns a AuthConfigInformer.
+	AuthConfigs() TypedAuthConfigInformer
+	// Gateways returns a GatewayInformer.
+	Gateways() TypedGatewayInformer
 	// GlooInstances returns a GlooInstanceInformer.
 	GlooInstances() TypedGlooInstanceInformer
+	// MatchableHttpGateways returns a MatchableHttpGatewayInformer.
+	MatchableHttpGateways() TypedMatchableHttpGatewayInformer
+	// MatchableTcpGateways returns a MatchableTcpGatewayInformer.
+	MatchableTcpGateways() TypedMatchableTcpGatewayInformer
+	// Proxies returns a ProxyInformer.
+	Proxies() TypedProxyInformer
+	// RateLimitConfigs returns a RateLimitConfigInformer.
+	RateLimitConfigs() TypedRateLimitConfigInformer
+	// RouteTables returns a RouteTableInformer.
+	RouteTables() TypedRouteTableInformer
+	// Settings returns a SettingsInformer.
+	Settings() TypedSettingsInformer
+	// Upstreams returns a UpstreamInformer.
+	Upstreams() TypedUpstreamInformer
+	// UpstreamGroups returns a UpstreamGroupInformer.
+	UpstreamGroups() TypedUpstreamGroupInformer
+	// VirtualServices returns a VirtualServiceInformer.
+	VirtualServices() TypedVirtualServiceInformer
 }
 
 type version struct {
@@ -39,7 +61,62 @@ func New(f internalinterfaces.SharedInformerFactory, namespace string, tweakList
 	return &version{factory: f, namespace: namespace, tweakListOptions: tweakListOptions}
 }
 
+// AuthConfigs returns a TypedAuthConfigInformer.
+func (v *version) AuthConfigs() TypedAuthConfigInformer {
+	return &authConfigInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
+// Gateways returns a TypedGatewayInformer.
+func (v *version) Gateways() TypedGatewayInformer {
+	return &gatewayInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
 // GlooInstances returns a TypedGlooInstanceInformer.
 func (v *version) GlooInstances() TypedGlooInstanceInformer {
 	return &glooInstanceInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
+// MatchableHttpGateways returns a TypedMatchableHttpGatewayInformer.
+func (v *version) MatchableHttpGateways() TypedMatchableHttpGatewayInformer {
+	return &matchableHttpGatewayInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
+// MatchableTcpGateways returns a TypedMatchableTcpGatewayInformer.
+func (v *version) MatchableTcpGateways() TypedMatchableTcpGatewayInformer {
+	return &matchableTcpGatewayInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
+// Proxies returns a TypedProxyInformer.
+func (v *version) Proxies() TypedProxyInformer {
+	return &proxyInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
+// RateLimitConfigs returns a TypedRateLimitConfigInformer.
+func (v *version) RateLimitConfigs() TypedRateLimitConfigInformer {
+	return &rateLimitConfigInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
+// RouteTables returns a TypedRouteTableInformer.
+func (v *version) RouteTables() TypedRouteTableInformer {
+	return &routeTableInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
+// Settings returns a TypedSettingsInformer.
+func (v *version) Settings() TypedSettingsInformer {
+	return &settingsInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
+// Upstreams returns a TypedUpstreamInformer.
+func (v *version) Upstreams() TypedUpstreamInformer {
+	return &upstreamInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
+// UpstreamGroups returns a TypedUpstreamGroupInformer.
+func (v *version) UpstreamGroups() TypedUpstreamGroupInformer {
+	return &upstreamGroupInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
+// VirtualServices returns a TypedVirtualServiceInformer.
+func (v *version) VirtualServices() TypedVirtualServiceInformer {
+	return &virtualServiceInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
 }

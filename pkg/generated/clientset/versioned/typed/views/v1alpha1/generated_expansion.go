@@ -18,4 +18,26 @@ limitations under the License.
 
 package v1alpha1
 
+type AuthConfigExpansion interface{}
+
+type GatewayExpansion interface{}
+
 type GlooInstanceExpansion interface{}
+
+type MatchableHttpGatewayExpansion interface{}
+
+type MatchableTcpGatewayExpansion interface{}
+
+type ProxyExpansion interface{}
+
+type RateLimitConfigExpansion interface{}
+
+type RouteTableExpansion interface{}
+
+type SettingsExpansion interface{}
+
+type UpstreamExpansion interface{}
+
+type UpstreamGroupExpansion interface{}
+
+type VirtualServiceExpansion interface{}

@@ -28,7 +28,18 @@ import (
 
 type ViewsV1alpha1Interface interface {
 	RESTClient() rest.Interface
+	AuthConfigsGetter
+	GatewaysGetter
 	GlooInstancesGetter
+	MatchableHttpGatewaysGetter
+	MatchableTcpGatewaysGetter
+	ProxiesGetter
+	RateLimitConfigsGetter
+	RouteTablesGetter
+	SettingsGetter
+	UpstreamsGetter
+	UpstreamGroupsGetter
+	VirtualServicesGetter
 }
 
 // ViewsV1alpha1Client is used to interact with features provided by the views.meridian.io group.
@@ -36,8 +47,52 @@ type ViewsV1alpha1Client struct {
 	restClient rest.Interface
 }
 
+func (c *ViewsV1alpha1Client) AuthConfigs(namespace string) AuthConfigInterface {
+	return newAuthConfigs(c, namespace)
+}
+
+func (c *ViewsV1alpha1Client) Gateways(namespace string) GatewayInterface {
+	return newGateways(c, namespace)
+}
+
 func (c *ViewsV1alpha1Client) GlooInstances(namespace string) GlooInstanceInterface {
 	return newGlooInstances(c, namespace)
+}
+
+func (c *ViewsV1alpha1Client) MatchableHttpGateways(namespace string) MatchableHttpGatewayInterface {
+	return newMatchableHttpGateways(c, namespace)
+}
+
+func (c *ViewsV1alpha1Client) MatchableTcpGateways(namespace string) MatchableTcpGatewayInterface {
+	return newMatchableTcpGateways(c, namespace)
+}
+
+func (c *ViewsV1alpha1Client) Proxies(namespace string) ProxyInterface {
+	return newProxies(c, namespace)
+}
+
+func (c *ViewsV1alpha1Client) RateLimitConfigs(namespace string) RateLimitConfigInterface {
+	return newRateLimitConfigs(c, namespace)
+}
+
+func (c *ViewsV1alpha1Client) RouteTables(namespace string) RouteTableInterface {
+	return newRouteTables(c, namespace)
+}
+
+func (c *ViewsV1alpha1Client) Settings(namespace string) SettingsInterface {
+	return newSettings(c, namespace)
+}
+
+func (c *ViewsV1alpha1Client) Upstreams(namespace string) UpstreamInterface {
+	return newUpstreams(c, namespace)
+}
+
+func (c *ViewsV1alpha1Client) UpstreamGroups(namespace string) UpstreamGroupInterface {
+	return newUpstreamGroups(c, namespace)
+}
+
+func (c *ViewsV1alpha1Client) VirtualServices(namespace string) VirtualServiceInterface {
+	return newVirtualServices(c, namespace)
 }
 
 // NewForConfig creates a new ViewsV1alpha1Client for the given config.

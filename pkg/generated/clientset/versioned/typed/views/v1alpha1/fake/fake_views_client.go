@@ -28,8 +28,52 @@ type FakeViewsV1alpha1 struct {
 	*testing.Fake
 }
 
+func (c *FakeViewsV1alpha1) AuthConfigs(namespace string) v1alpha1.AuthConfigInterface {
+	return newFakeAuthConfigs(c, namespace)
+}
+
+func (c *FakeViewsV1alpha1) Gateways(namespace string) v1alpha1.GatewayInterface {
+	return newFakeGateways(c, namespace)
+}
+
 func (c *FakeViewsV1alpha1) GlooInstances(namespace string) v1alpha1.GlooInstanceInterface {
 	return newFakeGlooInstances(c, namespace)
+}
+
+func (c *FakeViewsV1alpha1) MatchableHttpGateways(namespace string) v1alpha1.MatchableHttpGatewayInterface {
+	return newFakeMatchableHttpGateways(c, namespace)
+}
+
+func (c *FakeViewsV1alpha1) MatchableTcpGateways(namespace string) v1alpha1.MatchableTcpGatewayInterface {
+	return newFakeMatchableTcpGateways(c, namespace)
+}
+
+func (c *FakeViewsV1alpha1) Proxies(namespace string) v1alpha1.ProxyInterface {
+	return newFakeProxies(c, namespace)
+}
+
+func (c *FakeViewsV1alpha1) RateLimitConfigs(namespace string) v1alpha1.RateLimitConfigInterface {
+	return newFakeRateLimitConfigs(c, namespace)
+}
+
+func (c *FakeViewsV1alpha1) RouteTables(namespace string) v1alpha1.RouteTableInterface {
+	return newFakeRouteTables(c, namespace)
+}
+
+func (c *FakeViewsV1alpha1) Settings(namespace string) v1alpha1.SettingsInterface {
+	return newFakeSettings(c, namespace)
+}
+
+func (c *FakeViewsV1alpha1) Upstreams(namespace string) v1alpha1.UpstreamInterface {
+	return newFakeUpstreams(c, namespace)
+}
+
+func (c *FakeViewsV1alpha1) UpstreamGroups(namespace string) v1alpha1.UpstreamGroupInterface {
+	return newFakeUpstreamGroups(c, namespace)
+}
+
+func (c *FakeViewsV1alpha1) VirtualServices(namespace string) v1alpha1.VirtualServiceInterface {
+	return newFakeVirtualServices(c, namespace)
 }
 
 // RESTClient returns a RESTClient that is used to communicate

@@ -1,0 +1,261 @@
+// Package clusters is the cluster registry: it learns the member clusters
+// from KubernetesCluster objects and their kubeconfig Secrets in the
+// federation namespace of the management cluster, and keeps exactly one
+// member connection per registered cluster. Joins, leaves and credential
+// changes take effect live.
+package clusters
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	toolscache "k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/tools/clientcmd"
+	"k8s.io/klog/v2"
+
+	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
+	"github.com/meridianfed/meridian/pkg/federation/cache"
+	"github.com/meridianfed/meridian/pkg/federation/member"
+	meridianclient "github.com/meridianfed/meridian/pkg/generated/clientset/versioned"
+	meridianinformers "github.com/meridianfed/meridian/pkg/generated/informers/externalversions"
+)
+
+// Status is what the registry knows of one registered cluster.
+type Status struct {
+	Name string
+	// Problem is set when the registration itself is unusable (missing or
+	// invalid kubeconfig Secret); there is then no connection.
+	Problem string
+	// Health is the connection's, when there is one.
+	Health member.Health
+	// Connected is true when a connection runs.
+	Connected bool
+}
+
+type entry struct {
+	conn        *member.Connection
+	fingerprint string
+}
+
+// Registry keeps one connection per registered member cluster.
+type Registry struct {
+	namespace string
+	kube      kubernetes.Interface
+	meridian  meridianclient.Interface
+	caches    *cache.Set
+	opts      member.Options
+	log       klog.Logger
+
+	clusterLister func() ([]*fedv1alpha1.KubernetesCluster, error)
+	secretGet     func(name string) (*corev1.Secret, error)
+	hasSynced     []toolscache.InformerSynced
+	kick          chan struct{}
+
+	mu       sync.RWMutex
+	entries  map[string]*entry
+	problems map[string]string
+}
+
+// New returns a registry of the clusters registered in namespace.
+func New(kube kubernetes.Interface, meridian meridianclient.Interface, namespace string, caches *cache.Set, opts member.Options, log klog.Logger) *Registry {
+	return &Registry{
+		namespace: namespace, kube: kube, meridian: meridian, caches: caches, opts: opts, log: log,
+		kick: make(chan struct{}, 1), entries: map[string]*entry{}, problems: map[string]string{},
+	}
+}
+
+// Run watches registrations until ctx ends, then stops every connection.
+func (r *Registry) Run(ctx context.Context) {
+	fedFactory := meridianinformers.NewSharedInformerFactoryWithOptions(r.meridian, 10*time.Minute, meridianinformers.WithNamespace(r.namespace))
+	kubeFactory := informers.NewSharedInformerFactoryWithOptions(r.kube, 10*time.Minute, informers.WithNamespace(r.namespace))
+	clusters := fedFactory.Fed().V1alpha1().KubernetesClusters()
+	secrets := kubeFactory.Core().V1().Secrets()
+	handler := toolscache.ResourceEventHandlerFuncs{
+		AddFunc:    func(any) { r.trigger() },
+		UpdateFunc: func(any, any) { r.trigger() },
+		DeleteFunc: func(any) { r.trigger() },
+	}
+	_, _ = clusters.Informer().AddEventHandler(handler)
+	_, _ = secrets.Informer().AddEventHandler(handler)
+	r.clusterLister = func() ([]*fedv1alpha1.KubernetesCluster, error) {
+		return clusters.Lister().KubernetesClusters(r.namespace).List(labels.Everything())
+	}
+	r.secretGet = func(name string) (*corev1.Secret, error) { return secrets.Lister().Secrets(r.namespace).Get(name) }
+	r.hasSynced = []toolscache.InformerSynced{clusters.Informer().HasSynced, secrets.Informer().HasSynced}
+	fedFactory.Start(ctx.Done())
+	kubeFactory.Start(ctx.Done())
+	if !toolscache.WaitForCacheSync(ctx.Done(), r.hasSynced...) {
+		return
+	}
+	r.trigger()
+	for {
+		select {
+		case <-ctx.Done():
+			r.stopAll()
+			return
+		case <-r.kick:
+			r.reconcile(ctx)
+		}
+	}
+}
+
+// HasSynced reports whether the registry has read the registrations once.
+func (r *Registry) HasSynced() bool {
+	if r.hasSynced == nil {
+		return false
+	}
+	for _, s := range r.hasSynced {
+		if !s() {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *Registry) trigger() {
+	select {
+	case r.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Clusters returns the status of every registered cluster, sorted by name.
+func (r *Registry) Clusters() []Status {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	var out []Status
+	for name, e := range r.entries {
+		out = append(out, Status{Name: name, Health: e.conn.Health(), Connected: true})
+	}
+	for name, p := range r.problems {
+		out = append(out, Status{Name: name, Problem: p})
+	}
+	slices.SortFunc(out, func(a, b Status) int {
+		if a.Name < b.Name {
+			return -1
+		}
+		if a.Name > b.Name {
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// reconcile makes the connections match the registrations.
+func (r *Registry) reconcile(ctx context.Context) {
+	list, err := r.clusterLister()
+	if err != nil {
+		r.log.Error(err, "listing KubernetesClusters")
+		return
+	}
+	desired := map[string]*rest.Config{}
+	fingerprints := map[string]string{}
+	problems := map[string]string{}
+	for _, kc := range list {
+		if kc.DeletionTimestamp != nil {
+			continue
+		}
+		cfg, fp, err := r.configFor(kc)
+		if err != nil {
+			problems[kc.Name] = err.Error()
+			continue
+		}
+		desired[kc.Name], fingerprints[kc.Name] = cfg, fp
+	}
+
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.problems = problems
+	for name, e := range r.entries {
+		if _, ok := desired[name]; ok && fingerprints[name] == e.fingerprint {
+			continue
+		}
+		e.conn.Stop()
+		delete(r.entries, name)
+		if _, ok := desired[name]; !ok {
+			r.log.Info("cluster left the federation", "cluster", name)
+			r.caches.RemoveCluster(name)
+		} else {
+			r.log.Info("cluster credentials changed: reconnecting", "cluster", name)
+		}
+	}
+	for name := range problems {
+		if _, connected := r.entries[name]; !connected {
+			r.caches.RemoveCluster(name)
+		}
+	}
+	for name, cfg := range desired {
+		if _, ok := r.entries[name]; ok {
+			continue
+		}
+		conn := member.NewConnection(name, cfg, r.caches, r.opts, r.log)
+		if err := conn.Start(ctx); err != nil {
+			r.problems[name] = err.Error()
+			continue
+		}
+		r.entries[name] = &entry{conn: conn, fingerprint: fingerprints[name]}
+		r.log.Info("cluster joined the federation", "cluster", name, "server", cfg.Host)
+	}
+}
+
+// configFor reads a cluster's kubeconfig Secret. Errors name the Secret and
+// what is wrong with it, never its content.
+func (r *Registry) configFor(kc *fedv1alpha1.KubernetesCluster) (*rest.Config, string, error) {
+	ref := r.namespace + "/" + kc.Spec.SecretName
+	secret, err := r.secretGet(kc.Spec.SecretName)
+	if apierrors.IsNotFound(err) {
+		return nil, "", fmt.Errorf("kubeconfig Secret %s does not exist", ref)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	data := secret.Data[fedv1alpha1.KubeconfigSecretKey]
+	if len(data) == 0 {
+		return nil, "", fmt.Errorf("kubeconfig Secret %s has no %q key", ref, fedv1alpha1.KubeconfigSecretKey)
+	}
+	cfg, err := RESTConfigFromKubeconfig(data)
+	if err != nil {
+		return nil, "", fmt.Errorf("kubeconfig Secret %s: %w", ref, err)
+	}
+	sum := sha256.Sum256(data)
+	return cfg, hex.EncodeToString(sum[:]), nil
+}
+
+// RESTConfigFromKubeconfig builds a client configuration for a member from
+// its kubeconfig, refusing configurations that would not verify the
+// member's certificate.
+func RESTConfigFromKubeconfig(data []byte) (*rest.Config, error) {
+	cfg, err := clientcmd.RESTConfigFromKubeConfig(data)
+	if err != nil {
+		// clientcmd's errors describe structure, never credentials.
+		return nil, fmt.Errorf("invalid kubeconfig: %w", err)
+	}
+	if cfg.Insecure {
+		return nil, errors.New("the kubeconfig disables TLS verification (insecure-skip-tls-verify); Meridian only talks to members it can verify: inline the member's CA instead")
+	}
+	cfg.QPS, cfg.Burst = 50, 100
+	cfg.UserAgent = "meridian-apiserver"
+	return cfg, nil
+}
+
+func (r *Registry) stopAll() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for name, e := range r.entries {
+		e.conn.Stop()
+		delete(r.entries, name)
+	}
+}

@@ -1,0 +1,294 @@
+package member
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	toolscache "k8s.io/client-go/tools/cache"
+	"k8s.io/klog/v2"
+
+	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
+	"github.com/meridianfed/meridian/pkg/federation/cache"
+	"github.com/meridianfed/meridian/pkg/federation/discovery"
+)
+
+// Options tune a connection.
+type Options struct {
+	// RemoveAfter is how long a member may be unreachable before its Gloo
+	// objects are dropped from the views (its GlooInstances stay, marked
+	// unreachable). Until then lists serve what was last seen, with a warning.
+	RemoveAfter time.Duration
+	// RecomputeDelay batches the events that trigger a GlooInstance
+	// recomputation of this member.
+	RecomputeDelay time.Duration
+}
+
+// Connection watches one member cluster and keeps its part of the cache.
+type Connection struct {
+	name   string
+	config *rest.Config
+	caches *cache.Set
+	opts   Options
+	log    klog.Logger
+
+	health    *healthTracker
+	recompute chan struct{}
+	// maxRV is the highest member resourceVersion seen on any watch: all
+	// of a member's kinds share its etcd revision, so it orders the
+	// member's GlooInstance recomputations.
+	maxRV     atomic.Uint64
+	lastKey   uint64
+	removed   bool // Gloo objects dropped for unreachability
+	synced    sync.Map
+	nSyncing  atomic.Int32
+	workloads struct {
+		deployments, daemonSets, services, pods, nodes toolscache.SharedIndexInformer
+	}
+
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// NewConnection prepares a connection; Start runs it.
+func NewConnection(name string, config *rest.Config, caches *cache.Set, opts Options, log klog.Logger) *Connection {
+	if opts.RemoveAfter == 0 {
+		opts.RemoveAfter = 30 * time.Second
+	}
+	if opts.RecomputeDelay == 0 {
+		opts.RecomputeDelay = 100 * time.Millisecond
+	}
+	c := &Connection{
+		name: name, config: rest.CopyConfig(config), caches: caches, opts: opts,
+		log:       log.WithValues("cluster", name),
+		recompute: make(chan struct{}, 1),
+		done:      make(chan struct{}),
+	}
+	c.health = newHealthTracker(c.trigger)
+	return c
+}
+
+// Name is the member's name.
+func (c *Connection) Name() string { return c.name }
+
+// Health reports the member's reachability.
+func (c *Connection) Health() Health { return c.health.get() }
+
+// Start begins watching. It returns at once; Stop ends everything it started.
+func (c *Connection) Start(ctx context.Context) error {
+	ctx, c.cancel = context.WithCancel(ctx)
+	kube, err := kubernetes.NewForConfig(c.config)
+	if err != nil {
+		return fmt.Errorf("cluster %s: %w", c.name, err)
+	}
+	for _, k := range viewsv1alpha1.GlooKinds {
+		if err := c.startGlooReflector(ctx, k); err != nil {
+			return err
+		}
+	}
+	c.startWorkloadInformers(ctx, kube)
+	go c.loop(ctx)
+	return nil
+}
+
+// Stop ends the connection's watches. The member's objects stay in the cache
+// until the caller removes them (a restart with new credentials keeps them).
+func (c *Connection) Stop() {
+	if c.cancel != nil {
+		c.cancel()
+		<-c.done
+	}
+}
+
+func (c *Connection) trigger() {
+	select {
+	case c.recompute <- struct{}{}:
+	default:
+	}
+}
+
+// observeRV notes a member resourceVersion seen on any watch.
+func (c *Connection) observeRV(rv string) {
+	n, err := cache.ParseMemberRV(rv)
+	if err != nil {
+		return
+	}
+	for {
+		cur := c.maxRV.Load()
+		if n <= cur || c.maxRV.CompareAndSwap(cur, n) {
+			return
+		}
+	}
+}
+
+// loop recomputes the member's GlooInstances when its inputs change, and
+// drops its Gloo objects when it has been unreachable for too long.
+func (c *Connection) loop(ctx context.Context) {
+	defer close(c.done)
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-c.recompute:
+			// Let a burst of events settle into one recomputation.
+			select {
+			case <-time.After(c.opts.RecomputeDelay):
+			case <-ctx.Done():
+				return
+			}
+			c.recomputeInstances()
+		case <-tick.C:
+			h := c.health.get()
+			if !h.Reachable && !c.removed && time.Since(h.Since) >= c.opts.RemoveAfter && c.everSynced() {
+				c.log.Info("member unreachable: dropping its Gloo objects from the views until it is back", "for", time.Since(h.Since).Round(time.Second), "reason", h.Message)
+				for _, st := range c.caches.Gloo {
+					st.RemoveCluster(c.name)
+				}
+				c.removed = true
+			}
+			if h.Reachable {
+				c.removed = false
+			}
+		}
+	}
+}
+
+func (c *Connection) everSynced() bool { return c.health.get().Synced }
+
+// recomputeInstances runs discovery over this member's current state and
+// replaces its GlooInstances in the cache. Only this member is recomputed.
+func (c *Connection) recomputeInstances() {
+	h := c.health.get()
+	if !h.Synced && h.Reachable {
+		return // wait for a full view before publishing anything
+	}
+	snap := &discovery.Snapshot{Cluster: c.name, Gloo: map[discovery.Kind][]discovery.Resource{}}
+	for _, o := range c.workloads.deployments.GetStore().List() {
+		snap.Deployments = append(snap.Deployments, o.(*appsv1.Deployment))
+	}
+	for _, o := range c.workloads.daemonSets.GetStore().List() {
+		snap.DaemonSets = append(snap.DaemonSets, o.(*appsv1.DaemonSet))
+	}
+	for _, o := range c.workloads.services.GetStore().List() {
+		snap.Services = append(snap.Services, o.(*corev1.Service))
+	}
+	for _, o := range c.workloads.pods.GetStore().List() {
+		snap.Pods = append(snap.Pods, o.(*corev1.Pod))
+	}
+	for _, o := range c.workloads.nodes.GetStore().List() {
+		snap.Nodes = append(snap.Nodes, o.(*corev1.Node))
+	}
+	for _, k := range viewsv1alpha1.GlooKinds {
+		for _, o := range c.caches.Gloo[k.Resource].ClusterObjects(c.name) {
+			memberName := memberNameOf(c.name, o.GetName())
+			status := viewStatus(o)
+			if k.Kind == "Settings" {
+				var spec struct {
+					WatchNamespaces []string `json:"watchNamespaces"`
+				}
+				_ = json.Unmarshal(viewSpec(o), &spec)
+				snap.Settings = append(snap.Settings, discovery.SettingsInfo{Namespace: o.GetNamespace(), Name: memberName, WatchNamespaces: spec.WatchNamespaces, Status: status})
+				continue
+			}
+			if kind, ok := discovery.KindOf(k.Kind); ok {
+				snap.Gloo[kind] = append(snap.Gloo[kind], discovery.Resource{Namespace: o.GetNamespace(), Name: memberName, Status: status})
+			}
+		}
+	}
+	instances := discovery.Discover(snap)
+	objs := make([]cache.Object, 0, len(instances))
+	for i := range instances {
+		gi := &instances[i]
+		gi.Status = viewsv1alpha1.GlooInstanceStatus{Reachable: h.Reachable, Message: h.Message}
+		if !h.LastSync.IsZero() {
+			t := metav1.NewTime(h.LastSync.Truncate(time.Second))
+			if h.Reachable {
+				// While reachable, the time the member became reachable: a
+				// timestamp that moved with every event would turn every
+				// event into a GlooInstance change.
+				t = metav1.NewTime(h.Since.Truncate(time.Second))
+			}
+			gi.Status.LastSyncTime = &t
+		}
+		objs = append(objs, gi)
+	}
+	key := c.maxRV.Load()
+	if key <= c.lastKey {
+		key = c.lastKey + 1
+	}
+	c.lastKey = key
+	c.caches.GlooInstances.Replace(c.name, objs, key)
+}
+
+// startWorkloadInformers watches what discovery reads. Deployments and
+// DaemonSets are filtered to app=gloo and Pods to those with a gloo label,
+// as Gloo Federation does: a member's other workloads never enter memory.
+func (c *Connection) startWorkloadInformers(ctx context.Context, kube kubernetes.Interface) {
+	apps := informers.NewSharedInformerFactoryWithOptions(kube, 0, informers.WithTweakListOptions(func(o *metav1.ListOptions) {
+		o.LabelSelector = labels.Set{"app": "gloo"}.String()
+	}))
+	pods := informers.NewSharedInformerFactoryWithOptions(kube, 0, informers.WithTweakListOptions(func(o *metav1.ListOptions) {
+		o.LabelSelector = "gloo"
+	}))
+	all := informers.NewSharedInformerFactory(kube, 0)
+	c.workloads.deployments = apps.Apps().V1().Deployments().Informer()
+	c.workloads.daemonSets = apps.Apps().V1().DaemonSets().Informer()
+	c.workloads.pods = pods.Core().V1().Pods().Informer()
+	c.workloads.services = all.Core().V1().Services().Informer()
+	c.workloads.nodes = all.Core().V1().Nodes().Informer()
+	handler := toolscache.ResourceEventHandlerFuncs{
+		AddFunc:    func(o any) { c.observeObject(o); c.trigger() },
+		UpdateFunc: func(_, o any) { c.observeObject(o); c.trigger() },
+		DeleteFunc: func(any) { c.trigger() },
+	}
+	for name, inf := range map[string]toolscache.SharedIndexInformer{
+		"Deployment": c.workloads.deployments, "DaemonSet": c.workloads.daemonSets, "Pod": c.workloads.pods,
+		"Service": c.workloads.services, "Node": c.workloads.nodes,
+	} {
+		_, _ = inf.AddEventHandler(handler)
+		_ = inf.SetWatchErrorHandlerWithContext(func(_ context.Context, _ *toolscache.Reflector, err error) {
+			c.health.observe(name, err)
+		})
+		c.watchSynced(ctx, name, inf.HasSynced)
+	}
+	apps.Start(ctx.Done())
+	pods.Start(ctx.Done())
+	all.Start(ctx.Done())
+}
+
+func (c *Connection) observeObject(o any) {
+	if m, ok := o.(metav1.Object); ok {
+		c.observeRV(m.GetResourceVersion())
+		c.health.observe("", nil)
+	}
+}
+
+// watchSynced marks the member synced once every watch has listed.
+func (c *Connection) watchSynced(ctx context.Context, name string, hasSynced func() bool) {
+	c.nSyncing.Add(1)
+	go func() {
+		if toolscache.WaitForCacheSync(ctx.Done(), hasSynced) {
+			if _, loaded := c.synced.LoadOrStore(name, true); !loaded && c.nSyncing.Add(-1) == 0 {
+				c.health.setSynced()
+			}
+		}
+	}()
+}
+
+func sortedStrings(s []string) []string {
+	sort.Strings(s)
+	return s
+}

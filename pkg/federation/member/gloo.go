@@ -1,0 +1,190 @@
+package member
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/rest"
+	toolscache "k8s.io/client-go/tools/cache"
+
+	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
+	"github.com/meridianfed/meridian/pkg/federation/cache"
+)
+
+// startGlooReflector watches one Gloo kind on the member and feeds its view
+// store. Objects are decoded straight into view types (see memberScheme).
+func (c *Connection) startGlooReflector(ctx context.Context, k viewsv1alpha1.GlooKind) error {
+	cfg := rest.CopyConfig(c.config)
+	gv := k.Member.GroupVersion()
+	cfg.GroupVersion = &gv
+	cfg.APIPath = "/apis"
+	cfg.NegotiatedSerializer = memberCodecs.WithoutConversion()
+	cfg.ContentType = runtime.ContentTypeJSON
+	cfg.AcceptContentTypes = runtime.ContentTypeJSON
+	client, err := rest.RESTClientFor(cfg)
+	if err != nil {
+		return fmt.Errorf("cluster %s: client for %s: %w", c.name, k.Member, err)
+	}
+	lw := &toolscache.ListWatch{
+		ListWithContextFunc: func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
+			list := k.NewList()
+			err := client.Get().Resource(k.Member.Resource).VersionedParams(&opts, metav1.ParameterCodec).Do(ctx).Into(list)
+			c.health.observe(k.Kind, err)
+			if apierrors.IsNotFound(err) {
+				// Gloo's CRD is not installed here: nothing of this kind,
+				// which is not an error of the member.
+				return emptyList(k), nil
+			}
+			return list, err
+		},
+		WatchFuncWithContext: func(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error) {
+			opts.Watch = true
+			w, err := client.Get().Resource(k.Member.Resource).VersionedParams(&opts, metav1.ParameterCodec).Watch(ctx)
+			c.health.observe(k.Kind, err)
+			return w, err
+		},
+	}
+	store := &viewStore{cluster: c.name, store: c.caches.Gloo[k.Resource], conn: c, kind: k.Kind}
+	r := toolscache.NewReflectorWithOptions(lw, k.New(), store, toolscache.ReflectorOptions{
+		Name:            fmt.Sprintf("%s/%s", c.name, k.Member.Resource),
+		TypeDescription: k.Member.String(),
+	})
+	c.watchSynced(ctx, k.Kind, store.hasSynced)
+	go r.RunWithContext(ctx)
+	return nil
+}
+
+func emptyList(k viewsv1alpha1.GlooKind) runtime.Object {
+	list := k.NewList()
+	_ = meta.SetList(list, nil)
+	if lm, err := meta.ListAccessor(list); err == nil {
+		lm.SetResourceVersion("0")
+	}
+	return list
+}
+
+// viewStore adapts the reflector's store interface to a cache.Store: member
+// objects become view objects of this cluster.
+type viewStore struct {
+	cluster string
+	kind    string
+	store   *cache.Store
+	conn    *Connection
+	synced  bool
+}
+
+var _ toolscache.ReflectorStore = (*viewStore)(nil)
+
+func (s *viewStore) hasSynced() bool {
+	s.conn.health.mu.Lock()
+	defer s.conn.health.mu.Unlock()
+	return s.synced
+}
+
+func (s *viewStore) Add(obj any) error    { return s.upsert(obj) }
+func (s *viewStore) Update(obj any) error { return s.upsert(obj) }
+
+func (s *viewStore) upsert(obj any) error {
+	o, rv, err := s.toView(obj)
+	if err != nil {
+		return err
+	}
+	s.store.Upsert(s.cluster, o, rv)
+	s.conn.observeRV(o.GetResourceVersion())
+	s.conn.trigger()
+	return nil
+}
+
+func (s *viewStore) Delete(obj any) error {
+	if d, ok := obj.(toolscache.DeletedFinalStateUnknown); ok {
+		obj = d.Obj
+	}
+	o, rv, err := s.toView(obj)
+	if err != nil {
+		return err
+	}
+	s.store.Delete(s.cluster, o.GetNamespace(), o.GetName(), rv)
+	s.conn.trigger()
+	return nil
+}
+
+func (s *viewStore) Replace(list []any, resourceVersion string) error {
+	rv, _ := cache.ParseMemberRV(resourceVersion)
+	objs := make([]cache.Object, 0, len(list))
+	for _, item := range list {
+		o, _, err := s.toView(item)
+		if err != nil {
+			return err
+		}
+		objs = append(objs, o)
+	}
+	s.store.Replace(s.cluster, objs, rv)
+	s.conn.observeRV(resourceVersion)
+	s.conn.health.mu.Lock()
+	s.synced = true
+	s.conn.health.mu.Unlock()
+	s.conn.trigger()
+	return nil
+}
+
+func (s *viewStore) Resync() error { return nil }
+
+// UpdateResourceVersion records bookmarks: the member has progressed.
+func (s *viewStore) UpdateResourceVersion(resourceVersion string) {
+	if rv, err := cache.ParseMemberRV(resourceVersion); err == nil {
+		s.store.Progress(s.cluster, rv)
+		s.conn.observeRV(resourceVersion)
+	}
+}
+
+// toView renames a member object into its view: name <cluster>.<name>, the
+// cluster label, no managed fields (memory, and they describe the member's
+// writers, not anything a reader of the view can act on).
+func (s *viewStore) toView(obj any) (cache.Object, uint64, error) {
+	o, ok := obj.(cache.Object)
+	if !ok {
+		return nil, 0, fmt.Errorf("cluster %s: unexpected %T in a %s watch", s.cluster, obj, s.kind)
+	}
+	rv, err := cache.ParseMemberRV(o.GetResourceVersion())
+	if err != nil {
+		return nil, 0, err
+	}
+	o.SetName(viewsv1alpha1.ClusterName(s.cluster, o.GetName()))
+	lbls := maps.Clone(o.GetLabels())
+	if lbls == nil {
+		lbls = map[string]string{}
+	}
+	lbls[viewsv1alpha1.ClusterLabel] = s.cluster
+	o.SetLabels(lbls)
+	o.SetManagedFields(nil)
+	o.GetObjectKind().SetGroupVersionKind(schema.GroupVersionKind{})
+	return o, rv, nil
+}
+
+// memberNameOf returns the member-side name of a view object of cluster.
+func memberNameOf(cluster, viewName string) string {
+	return strings.TrimPrefix(viewName, cluster+".")
+}
+
+// viewSpec and viewStatus return a Gloo view's raw spec and status.
+func viewSpec(o cache.Object) []byte {
+	if g, ok := o.(viewsv1alpha1.GlooView); ok {
+		return g.RawSpec()
+	}
+	return nil
+}
+
+func viewStatus(o cache.Object) []byte {
+	if g, ok := o.(viewsv1alpha1.GlooView); ok {
+		return g.RawStatus()
+	}
+	return nil
+}

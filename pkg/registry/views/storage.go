@@ -1,0 +1,260 @@
+// Package views is the REST storage of views.meridian.io: one read-only
+// storage per view kind, serving get, list and watch from the federation
+// cache (the shape of metrics-server's storage: no etcd, data fed from
+// elsewhere). Writes are not implemented, so the API server answers every
+// write verb with 405 MethodNotAllowed.
+package views
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metainternalversion "k8s.io/apimachinery/pkg/apis/meta/internalversion"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/watch"
+	genericapirequest "k8s.io/apiserver/pkg/endpoints/request"
+	"k8s.io/apiserver/pkg/registry/rest"
+	"k8s.io/apiserver/pkg/warning"
+
+	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
+	"github.com/meridianfed/meridian/pkg/federation/cache"
+)
+
+// Category is shared by every view: `kubectl get meridian -A` lists them all.
+const Category = "meridian"
+
+// ClusterAccess decides which member clusters a request may see, and which
+// clusters a reply should warn about.
+type ClusterAccess interface {
+	// Allowed returns a function reporting whether the requesting user may
+	// see a cluster's objects.
+	Allowed(ctx context.Context) (func(cluster string) bool, error)
+	// Warnings returns one message per registered cluster that is not fully
+	// served (unreachable, misregistered), for the clusters allowed.
+	Warnings(allowed func(cluster string) bool) []string
+}
+
+// Kind describes one view kind to the storage.
+type Kind struct {
+	Resource   schema.GroupResource
+	Kind       string
+	Singular   string
+	ShortNames []string
+	New        func() runtime.Object
+	NewList    func() runtime.Object
+	Table      *TableConverter
+}
+
+// REST is the storage of one view kind.
+type REST struct {
+	kind   Kind
+	store  *cache.Store
+	access ClusterAccess
+}
+
+var (
+	_ rest.Storage              = (*REST)(nil)
+	_ rest.Scoper               = (*REST)(nil)
+	_ rest.KindProvider         = (*REST)(nil)
+	_ rest.Getter               = (*REST)(nil)
+	_ rest.Lister               = (*REST)(nil)
+	_ rest.Watcher              = (*REST)(nil)
+	_ rest.ShortNamesProvider   = (*REST)(nil)
+	_ rest.CategoriesProvider   = (*REST)(nil)
+	_ rest.SingularNameProvider = (*REST)(nil)
+)
+
+// NewREST returns the storage of a view kind over its cache store.
+func NewREST(kind Kind, store *cache.Store, access ClusterAccess) *REST {
+	return &REST{kind: kind, store: store, access: access}
+}
+
+func (r *REST) New() runtime.Object     { return r.kind.New() }
+func (r *REST) NewList() runtime.Object { return r.kind.NewList() }
+func (r *REST) Destroy()                {}
+func (r *REST) NamespaceScoped() bool   { return true }
+func (r *REST) Kind() string            { return r.kind.Kind }
+func (r *REST) ShortNames() []string    { return r.kind.ShortNames }
+func (r *REST) Categories() []string    { return []string{Category} }
+func (r *REST) GetSingularName() string { return r.kind.Singular }
+func (r *REST) ConvertToTable(ctx context.Context, obj runtime.Object, opts runtime.Object) (*metav1.Table, error) {
+	return r.kind.Table.ConvertToTable(ctx, obj, opts)
+}
+
+// Get returns one view object.
+func (r *REST) Get(ctx context.Context, name string, _ *metav1.GetOptions) (runtime.Object, error) {
+	allowed, err := r.access.Allowed(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ns := genericapirequest.NamespaceValue(ctx)
+	o, cluster, v, ok := r.store.Get(ns, name)
+	if !ok || !allowed(cluster) {
+		return nil, apierrors.NewNotFound(r.kind.Resource, name)
+	}
+	return cache.WithResourceVersion(o, v.Encode()), nil
+}
+
+// continueToken is the state of a paginated list: the position of the first
+// page (so every page and the following watch share it) and the last key served.
+type continueToken struct {
+	RV    string `json:"rv"`
+	After string `json:"after"`
+}
+
+// List serves a list from the cache. Items are ordered by namespace and
+// name; limit/continue pages through them, each object exactly once.
+func (r *REST) List(ctx context.Context, opts *metainternalversion.ListOptions) (runtime.Object, error) {
+	keep, allowed, err := r.filter(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	var token continueToken
+	if opts != nil && opts.Continue != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(opts.Continue)
+		if err == nil {
+			err = json.Unmarshal(raw, &token)
+		}
+		if err != nil || token.RV == "" {
+			return nil, apierrors.NewBadRequest("invalid continue token: start the list again without it")
+		}
+	}
+	items, vector := r.store.Snapshot(keep)
+	rv := vector.Encode()
+	if token.RV != "" {
+		rv = token.RV
+		start := 0
+		for start < len(items) && itemKey(items[start]) <= token.After {
+			start++
+		}
+		items = items[start:]
+	}
+	next := ""
+	if opts != nil && opts.Limit > 0 && int64(len(items)) > opts.Limit {
+		items = items[:opts.Limit]
+		raw, _ := json.Marshal(continueToken{RV: rv, After: itemKey(items[len(items)-1])})
+		next = base64.RawURLEncoding.EncodeToString(raw)
+	}
+	list := r.kind.NewList()
+	objs := make([]runtime.Object, len(items))
+	for i, o := range items {
+		objs[i] = cache.WithResourceVersion(o, rv)
+	}
+	if err := meta.SetList(list, objs); err != nil {
+		return nil, err
+	}
+	lm, err := meta.ListAccessor(list)
+	if err != nil {
+		return nil, err
+	}
+	lm.SetResourceVersion(rv)
+	lm.SetContinue(next)
+	for _, w := range r.access.Warnings(allowed) {
+		warning.AddWarning(ctx, "", w)
+	}
+	return list, nil
+}
+
+func itemKey(o cache.Object) string { return o.GetNamespace() + "/" + o.GetName() }
+
+// Watch serves a watch from the cache: resumable from any resourceVersion
+// this API gave out while the history lasts (else 410 Gone), with
+// sendInitialEvents and bookmarks as client-go's watch-list expects.
+func (r *REST) Watch(ctx context.Context, opts *metainternalversion.ListOptions) (watch.Interface, error) {
+	keep, allowed, err := r.filter(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	wo := cache.WatchOptions{Filter: keep}
+	if opts != nil {
+		wo.Bookmarks = opts.AllowWatchBookmarks
+		if opts.SendInitialEvents != nil && *opts.SendInitialEvents {
+			wo.SendInitialEvents = true
+		}
+		switch rv := opts.ResourceVersion; {
+		case rv == "" || wo.SendInitialEvents:
+			// From now (with the current state first, if asked for).
+		case rv == "0":
+			// "Any": the legacy meaning is the current state, then changes.
+			wo.SendInitialEvents = false
+			wo.From = cache.Vector{}
+		default:
+			v, err := cache.DecodeVector(rv)
+			if err != nil {
+				return nil, apierrors.NewResourceExpired(fmt.Sprintf("%v: list again to get a current resourceVersion", err))
+			}
+			wo.From = v
+		}
+	}
+	w, err := r.store.Watch(wo)
+	if err != nil {
+		if _, ok := err.(*cache.ErrGone); ok {
+			return nil, apierrors.NewResourceExpired(err.Error())
+		}
+		return nil, err
+	}
+	for _, msg := range r.access.Warnings(allowed) {
+		warning.AddWarning(ctx, "", msg)
+	}
+	return w, nil
+}
+
+// filter builds the object filter of a request: namespace, label and field
+// selectors, and the clusters the user may see.
+func (r *REST) filter(ctx context.Context, opts *metainternalversion.ListOptions) (func(string, cache.Object) bool, func(string) bool, error) {
+	allowed, err := r.access.Allowed(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ns := genericapirequest.NamespaceValue(ctx)
+	lsel, fsel := labels.Everything(), fields.Everything()
+	if opts != nil && opts.LabelSelector != nil {
+		lsel = opts.LabelSelector
+	}
+	if opts != nil && opts.FieldSelector != nil {
+		fsel = opts.FieldSelector
+		for _, req := range fsel.Requirements() {
+			switch req.Field {
+			case "metadata.name", "metadata.namespace", viewsv1alpha1.ClusterField:
+			default:
+				return nil, nil, apierrors.NewBadRequest(fmt.Sprintf("field selector %q is not supported: use metadata.name, metadata.namespace or %s", req.Field, viewsv1alpha1.ClusterField))
+			}
+		}
+	}
+	keep := func(cluster string, o cache.Object) bool {
+		if ns != "" && o.GetNamespace() != ns {
+			return false
+		}
+		if !allowed(cluster) {
+			return false
+		}
+		if !lsel.Empty() && !lsel.Matches(labels.Set(o.GetLabels())) {
+			return false
+		}
+		if !fsel.Empty() && !fsel.Matches(fields.Set{
+			"metadata.name": o.GetName(), "metadata.namespace": o.GetNamespace(), viewsv1alpha1.ClusterField: cluster,
+		}) {
+			return false
+		}
+		return true
+	}
+	return keep, allowed, nil
+}
+
+// ClusterOf returns the member cluster of a view object (its cluster label).
+func ClusterOf(o metav1.Object) string {
+	if c := o.GetLabels()[viewsv1alpha1.ClusterLabel]; c != "" {
+		return c
+	}
+	c, _, _ := strings.Cut(o.GetName(), ".")
+	return c
+}
