@@ -33,6 +33,7 @@ tools: $(BIN)/etcd $(BIN)/kube-apiserver ## Build etcd and kube-apiserver into b
 ##@ Demo
 .PHONY: demo
 demo: tools ## Start a live local federation (MEMBERS=2 by default); Ctrl-C stops it.
+	$(GO) build -o $(BIN)/meridian-apiserver ./cmd/apiserver
 	$(GO) build -o $(BIN)/meridian-demo ./hack/demo
 	$(BIN)/meridian-demo --dir $(CURDIR)/.demo --members $(MEMBERS)
 

@@ -20,6 +20,9 @@ import (
 
 	"github.com/meridianfed/meridian/pkg/devenv"
 	"github.com/meridianfed/meridian/pkg/devenv/glooinstall"
+	meridianclient "github.com/meridianfed/meridian/pkg/generated/clientset/versioned"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/rest"
 )
 
 // defaultMemberNames are the members' names, in order; MEMBERS=N takes the first N.
@@ -28,6 +31,7 @@ var defaultMemberNames = []string{"east", "west", "central", "north", "south", "
 func main() {
 	dir := flag.String("dir", ".demo", "directory for kubeconfigs, logs and data (replaced on start)")
 	members := flag.String("members", "2", "number of member clusters (1-10), or a comma-separated list of names")
+	apiserver := flag.String("apiserver", "", "path of the meridian-apiserver binary (default: meridian-apiserver beside this binary)")
 	flag.Parse()
 
 	names, err := memberNames(*members)
@@ -35,7 +39,19 @@ func main() {
 		fmt.Fprintf(os.Stderr, "meridian-demo: %v\n", err)
 		os.Exit(2)
 	}
-	if err := run(*dir, names); err != nil {
+	if *apiserver == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "meridian-demo: %v\n", err)
+			os.Exit(2)
+		}
+		*apiserver = filepath.Join(filepath.Dir(exe), "meridian-apiserver")
+	}
+	if _, err := os.Stat(*apiserver); err != nil {
+		fmt.Fprintf(os.Stderr, "meridian-demo: meridian-apiserver not found at %s: run `make demo`, which builds it, or pass --apiserver\n", *apiserver)
+		os.Exit(2)
+	}
+	if err := run(*dir, names, *apiserver); err != nil {
 		fmt.Fprintf(os.Stderr, "meridian-demo: %v\n", err)
 		os.Exit(1)
 	}
@@ -60,7 +76,7 @@ func memberNames(spec string) ([]string, error) {
 	return names, nil
 }
 
-func run(dir string, members []string) error {
+func run(dir string, members []string, apiserver string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -109,6 +125,17 @@ func run(dir string, members []string) error {
 		fmt.Printf("  member %-10s %s %s in %s (%s), proxies %d/%d ready\n", m.Name, edition, in.Version, in.Namespace, in.Region, in.ReadyProxyReplicas, in.ProxyReplicas)
 	}
 
+	fmt.Println("Starting Meridian's aggregated API server and registering the members")
+	if _, err := env.StartMeridian(ctx, devenv.MeridianOptions{APIServer: apiserver}); err != nil {
+		return fmt.Errorf("starting Meridian: %w", err)
+	}
+	if err := env.RegisterMembers(ctx); err != nil {
+		return err
+	}
+	if err := waitForInstances(ctx, env, len(members)); err != nil {
+		return err
+	}
+
 	if err := os.WriteFile(readyFile, []byte(time.Now().Format(time.RFC3339)+"\n"), 0o600); err != nil {
 		return err
 	}
@@ -128,7 +155,10 @@ func printNextSteps(env *devenv.Environment, took time.Duration) {
 Meridian demo is up (%s). In another terminal:
 
   export KUBECONFIG=%s          # the management cluster
-  kubectl get --raw /readyz
+  kubectl get glooinstances -A                       # every Gloo installation in every member
+  kubectl get upstreams.views.meridian.io -A -o wide # every Upstream of every member
+  kubectl get meridian -A                            # every view
+  kubectl get virtualservices.views.meridian.io -A --field-selector cluster=west
 
 Each member has its own kubeconfig:
 `, took.Round(100*time.Millisecond), env.Management.Kubeconfig)
@@ -150,4 +180,30 @@ type prefixWriter struct{ prefix string }
 func (w prefixWriter) Write(p []byte) (int, error) {
 	fmt.Print(w.prefix + string(p))
 	return len(p), nil
+}
+
+// waitForInstances waits until the views show one GlooInstance per member,
+// read through the management cluster's aggregator like any client would.
+func waitForInstances(ctx context.Context, env *devenv.Environment, want int) error {
+	cfg := env.Management.RESTConfig()
+	cfg.WarningHandler = rest.NoWarnings{} // "still being read" is expected here
+	client, err := meridianclient.NewForConfig(cfg)
+	if err != nil {
+		return err
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		list, err := client.ViewsV1alpha1().GlooInstances("").List(ctx, metav1.ListOptions{})
+		if err == nil && len(list.Items) >= want {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the views did not show %d GlooInstances within a minute (last error: %v); see %s", want, err, filepath.Join(env.Dir, "logs", "meridian-apiserver.log"))
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(300 * time.Millisecond):
+		}
+	}
 }

@@ -58,6 +58,7 @@ type Environment struct {
 	Members []*Cluster
 
 	etcd      *process
+	extra     []*process
 	etcdURL   string
 	binDir    string
 	progress  io.Writer
@@ -187,6 +188,10 @@ func (e *Environment) Stop() {
 		}
 		all = append(all, e.Members...)
 		var wg sync.WaitGroup
+		for _, p := range e.extra {
+			wg.Go(p.stop)
+		}
+		wg.Wait()
 		for _, c := range all {
 			wg.Go(c.Stop)
 		}

@@ -22,6 +22,7 @@ limitations under the License.
 package openapi
 
 import (
+	v1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
 	resource "k8s.io/apimachinery/pkg/api/resource"
 	v1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	runtime "k8s.io/apimachinery/pkg/runtime"
@@ -32,96 +33,96 @@ import (
 
 func GetOpenAPIDefinitions(ref common.ReferenceCallback) map[string]common.OpenAPIDefinition {
 	return map[string]common.OpenAPIDefinition{
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Admin":                    schema_pkg_apis_views_v1alpha1_Admin(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.AuthConfig":               schema_pkg_apis_views_v1alpha1_AuthConfig(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.AuthConfigList":           schema_pkg_apis_views_v1alpha1_AuthConfigList(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Check":                    schema_pkg_apis_views_v1alpha1_Check(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.ControlPlane":             schema_pkg_apis_views_v1alpha1_ControlPlane(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Gateway":                  schema_pkg_apis_views_v1alpha1_Gateway(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.GatewayList":              schema_pkg_apis_views_v1alpha1_GatewayList(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.GlooInstance":             schema_pkg_apis_views_v1alpha1_GlooInstance(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.GlooInstanceList":         schema_pkg_apis_views_v1alpha1_GlooInstanceList(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.GlooInstanceSpec":         schema_pkg_apis_views_v1alpha1_GlooInstanceSpec(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.GlooInstanceStatus":       schema_pkg_apis_views_v1alpha1_GlooInstanceStatus(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.IngressEndpoint":          schema_pkg_apis_views_v1alpha1_IngressEndpoint(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.InstanceProxy":            schema_pkg_apis_views_v1alpha1_InstanceProxy(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.MatchableHttpGateway":     schema_pkg_apis_views_v1alpha1_MatchableHttpGateway(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.MatchableHttpGatewayList": schema_pkg_apis_views_v1alpha1_MatchableHttpGatewayList(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.MatchableTcpGateway":      schema_pkg_apis_views_v1alpha1_MatchableTcpGateway(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.MatchableTcpGatewayList":  schema_pkg_apis_views_v1alpha1_MatchableTcpGatewayList(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.ObjectRef":                schema_pkg_apis_views_v1alpha1_ObjectRef(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Port":                     schema_pkg_apis_views_v1alpha1_Port(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Proxy":                    schema_pkg_apis_views_v1alpha1_Proxy(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.ProxyList":                schema_pkg_apis_views_v1alpha1_ProxyList(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.RateLimitConfig":          schema_pkg_apis_views_v1alpha1_RateLimitConfig(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.RateLimitConfigList":      schema_pkg_apis_views_v1alpha1_RateLimitConfigList(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.ResourceReport":           schema_pkg_apis_views_v1alpha1_ResourceReport(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.RouteTable":               schema_pkg_apis_views_v1alpha1_RouteTable(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.RouteTableList":           schema_pkg_apis_views_v1alpha1_RouteTableList(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Settings":                 schema_pkg_apis_views_v1alpha1_Settings(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.SettingsList":             schema_pkg_apis_views_v1alpha1_SettingsList(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Summary":                  schema_pkg_apis_views_v1alpha1_Summary(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Upstream":                 schema_pkg_apis_views_v1alpha1_Upstream(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.UpstreamGroup":            schema_pkg_apis_views_v1alpha1_UpstreamGroup(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.UpstreamGroupList":        schema_pkg_apis_views_v1alpha1_UpstreamGroupList(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.UpstreamList":             schema_pkg_apis_views_v1alpha1_UpstreamList(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.VirtualService":           schema_pkg_apis_views_v1alpha1_VirtualService(ref),
-		"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.VirtualServiceList":       schema_pkg_apis_views_v1alpha1_VirtualServiceList(ref),
-		resource.Quantity{}.OpenAPIModelName():                                             schema_apimachinery_pkg_api_resource_Quantity(ref),
-		v1.APIGroup{}.OpenAPIModelName():                                                   schema_pkg_apis_meta_v1_APIGroup(ref),
-		v1.APIGroupList{}.OpenAPIModelName():                                               schema_pkg_apis_meta_v1_APIGroupList(ref),
-		v1.APIResource{}.OpenAPIModelName():                                                schema_pkg_apis_meta_v1_APIResource(ref),
-		v1.APIResourceList{}.OpenAPIModelName():                                            schema_pkg_apis_meta_v1_APIResourceList(ref),
-		v1.APIVersions{}.OpenAPIModelName():                                                schema_pkg_apis_meta_v1_APIVersions(ref),
-		v1.ApplyOptions{}.OpenAPIModelName():                                               schema_pkg_apis_meta_v1_ApplyOptions(ref),
-		v1.Condition{}.OpenAPIModelName():                                                  schema_pkg_apis_meta_v1_Condition(ref),
-		v1.CreateOptions{}.OpenAPIModelName():                                              schema_pkg_apis_meta_v1_CreateOptions(ref),
-		v1.DeleteOptions{}.OpenAPIModelName():                                              schema_pkg_apis_meta_v1_DeleteOptions(ref),
-		v1.Duration{}.OpenAPIModelName():                                                   schema_pkg_apis_meta_v1_Duration(ref),
-		v1.FieldSelectorRequirement{}.OpenAPIModelName():                                   schema_pkg_apis_meta_v1_FieldSelectorRequirement(ref),
-		v1.FieldsV1{}.OpenAPIModelName():                                                   schema_pkg_apis_meta_v1_FieldsV1(ref),
-		v1.GetOptions{}.OpenAPIModelName():                                                 schema_pkg_apis_meta_v1_GetOptions(ref),
-		v1.GroupKind{}.OpenAPIModelName():                                                  schema_pkg_apis_meta_v1_GroupKind(ref),
-		v1.GroupResource{}.OpenAPIModelName():                                              schema_pkg_apis_meta_v1_GroupResource(ref),
-		v1.GroupVersion{}.OpenAPIModelName():                                               schema_pkg_apis_meta_v1_GroupVersion(ref),
-		v1.GroupVersionForDiscovery{}.OpenAPIModelName():                                   schema_pkg_apis_meta_v1_GroupVersionForDiscovery(ref),
-		v1.GroupVersionKind{}.OpenAPIModelName():                                           schema_pkg_apis_meta_v1_GroupVersionKind(ref),
-		v1.GroupVersionResource{}.OpenAPIModelName():                                       schema_pkg_apis_meta_v1_GroupVersionResource(ref),
-		v1.InternalEvent{}.OpenAPIModelName():                                              schema_pkg_apis_meta_v1_InternalEvent(ref),
-		v1.LabelSelector{}.OpenAPIModelName():                                              schema_pkg_apis_meta_v1_LabelSelector(ref),
-		v1.LabelSelectorRequirement{}.OpenAPIModelName():                                   schema_pkg_apis_meta_v1_LabelSelectorRequirement(ref),
-		v1.List{}.OpenAPIModelName():                                                       schema_pkg_apis_meta_v1_List(ref),
-		v1.ListMeta{}.OpenAPIModelName():                                                   schema_pkg_apis_meta_v1_ListMeta(ref),
-		v1.ListOptions{}.OpenAPIModelName():                                                schema_pkg_apis_meta_v1_ListOptions(ref),
-		v1.ManagedFieldsEntry{}.OpenAPIModelName():                                         schema_pkg_apis_meta_v1_ManagedFieldsEntry(ref),
-		v1.MicroTime{}.OpenAPIModelName():                                                  schema_pkg_apis_meta_v1_MicroTime(ref),
-		v1.ObjectMeta{}.OpenAPIModelName():                                                 schema_pkg_apis_meta_v1_ObjectMeta(ref),
-		v1.OwnerReference{}.OpenAPIModelName():                                             schema_pkg_apis_meta_v1_OwnerReference(ref),
-		v1.PartialObjectMetadata{}.OpenAPIModelName():                                      schema_pkg_apis_meta_v1_PartialObjectMetadata(ref),
-		v1.PartialObjectMetadataList{}.OpenAPIModelName():                                  schema_pkg_apis_meta_v1_PartialObjectMetadataList(ref),
-		v1.Patch{}.OpenAPIModelName():                                                      schema_pkg_apis_meta_v1_Patch(ref),
-		v1.PatchOptions{}.OpenAPIModelName():                                               schema_pkg_apis_meta_v1_PatchOptions(ref),
-		v1.Preconditions{}.OpenAPIModelName():                                              schema_pkg_apis_meta_v1_Preconditions(ref),
-		v1.RootPaths{}.OpenAPIModelName():                                                  schema_pkg_apis_meta_v1_RootPaths(ref),
-		v1.ServerAddressByClientCIDR{}.OpenAPIModelName():                                  schema_pkg_apis_meta_v1_ServerAddressByClientCIDR(ref),
-		v1.ShardInfo{}.OpenAPIModelName():                                                  schema_pkg_apis_meta_v1_ShardInfo(ref),
-		v1.Status{}.OpenAPIModelName():                                                     schema_pkg_apis_meta_v1_Status(ref),
-		v1.StatusCause{}.OpenAPIModelName():                                                schema_pkg_apis_meta_v1_StatusCause(ref),
-		v1.StatusDetails{}.OpenAPIModelName():                                              schema_pkg_apis_meta_v1_StatusDetails(ref),
-		v1.Table{}.OpenAPIModelName():                                                      schema_pkg_apis_meta_v1_Table(ref),
-		v1.TableColumnDefinition{}.OpenAPIModelName():                                      schema_pkg_apis_meta_v1_TableColumnDefinition(ref),
-		v1.TableOptions{}.OpenAPIModelName():                                               schema_pkg_apis_meta_v1_TableOptions(ref),
-		v1.TableRow{}.OpenAPIModelName():                                                   schema_pkg_apis_meta_v1_TableRow(ref),
-		v1.TableRowCondition{}.OpenAPIModelName():                                          schema_pkg_apis_meta_v1_TableRowCondition(ref),
-		v1.Time{}.OpenAPIModelName():                                                       schema_pkg_apis_meta_v1_Time(ref),
-		v1.Timestamp{}.OpenAPIModelName():                                                  schema_pkg_apis_meta_v1_Timestamp(ref),
-		v1.TypeMeta{}.OpenAPIModelName():                                                   schema_pkg_apis_meta_v1_TypeMeta(ref),
-		v1.UpdateOptions{}.OpenAPIModelName():                                              schema_pkg_apis_meta_v1_UpdateOptions(ref),
-		v1.WatchEvent{}.OpenAPIModelName():                                                 schema_pkg_apis_meta_v1_WatchEvent(ref),
-		runtime.RawExtension{}.OpenAPIModelName():                                          schema_k8sio_apimachinery_pkg_runtime_RawExtension(ref),
-		runtime.TypeMeta{}.OpenAPIModelName():                                              schema_k8sio_apimachinery_pkg_runtime_TypeMeta(ref),
-		runtime.Unknown{}.OpenAPIModelName():                                               schema_k8sio_apimachinery_pkg_runtime_Unknown(ref),
-		version.Info{}.OpenAPIModelName():                                                  schema_k8sio_apimachinery_pkg_version_Info(ref),
+		v1alpha1.Admin{}.OpenAPIModelName():                    schema_pkg_apis_views_v1alpha1_Admin(ref),
+		v1alpha1.AuthConfig{}.OpenAPIModelName():               schema_pkg_apis_views_v1alpha1_AuthConfig(ref),
+		v1alpha1.AuthConfigList{}.OpenAPIModelName():           schema_pkg_apis_views_v1alpha1_AuthConfigList(ref),
+		v1alpha1.Check{}.OpenAPIModelName():                    schema_pkg_apis_views_v1alpha1_Check(ref),
+		v1alpha1.ControlPlane{}.OpenAPIModelName():             schema_pkg_apis_views_v1alpha1_ControlPlane(ref),
+		v1alpha1.Gateway{}.OpenAPIModelName():                  schema_pkg_apis_views_v1alpha1_Gateway(ref),
+		v1alpha1.GatewayList{}.OpenAPIModelName():              schema_pkg_apis_views_v1alpha1_GatewayList(ref),
+		v1alpha1.GlooInstance{}.OpenAPIModelName():             schema_pkg_apis_views_v1alpha1_GlooInstance(ref),
+		v1alpha1.GlooInstanceList{}.OpenAPIModelName():         schema_pkg_apis_views_v1alpha1_GlooInstanceList(ref),
+		v1alpha1.GlooInstanceSpec{}.OpenAPIModelName():         schema_pkg_apis_views_v1alpha1_GlooInstanceSpec(ref),
+		v1alpha1.GlooInstanceStatus{}.OpenAPIModelName():       schema_pkg_apis_views_v1alpha1_GlooInstanceStatus(ref),
+		v1alpha1.IngressEndpoint{}.OpenAPIModelName():          schema_pkg_apis_views_v1alpha1_IngressEndpoint(ref),
+		v1alpha1.InstanceProxy{}.OpenAPIModelName():            schema_pkg_apis_views_v1alpha1_InstanceProxy(ref),
+		v1alpha1.MatchableHttpGateway{}.OpenAPIModelName():     schema_pkg_apis_views_v1alpha1_MatchableHttpGateway(ref),
+		v1alpha1.MatchableHttpGatewayList{}.OpenAPIModelName(): schema_pkg_apis_views_v1alpha1_MatchableHttpGatewayList(ref),
+		v1alpha1.MatchableTcpGateway{}.OpenAPIModelName():      schema_pkg_apis_views_v1alpha1_MatchableTcpGateway(ref),
+		v1alpha1.MatchableTcpGatewayList{}.OpenAPIModelName():  schema_pkg_apis_views_v1alpha1_MatchableTcpGatewayList(ref),
+		v1alpha1.ObjectRef{}.OpenAPIModelName():                schema_pkg_apis_views_v1alpha1_ObjectRef(ref),
+		v1alpha1.Port{}.OpenAPIModelName():                     schema_pkg_apis_views_v1alpha1_Port(ref),
+		v1alpha1.Proxy{}.OpenAPIModelName():                    schema_pkg_apis_views_v1alpha1_Proxy(ref),
+		v1alpha1.ProxyList{}.OpenAPIModelName():                schema_pkg_apis_views_v1alpha1_ProxyList(ref),
+		v1alpha1.RateLimitConfig{}.OpenAPIModelName():          schema_pkg_apis_views_v1alpha1_RateLimitConfig(ref),
+		v1alpha1.RateLimitConfigList{}.OpenAPIModelName():      schema_pkg_apis_views_v1alpha1_RateLimitConfigList(ref),
+		v1alpha1.ResourceReport{}.OpenAPIModelName():           schema_pkg_apis_views_v1alpha1_ResourceReport(ref),
+		v1alpha1.RouteTable{}.OpenAPIModelName():               schema_pkg_apis_views_v1alpha1_RouteTable(ref),
+		v1alpha1.RouteTableList{}.OpenAPIModelName():           schema_pkg_apis_views_v1alpha1_RouteTableList(ref),
+		v1alpha1.Settings{}.OpenAPIModelName():                 schema_pkg_apis_views_v1alpha1_Settings(ref),
+		v1alpha1.SettingsList{}.OpenAPIModelName():             schema_pkg_apis_views_v1alpha1_SettingsList(ref),
+		v1alpha1.Summary{}.OpenAPIModelName():                  schema_pkg_apis_views_v1alpha1_Summary(ref),
+		v1alpha1.Upstream{}.OpenAPIModelName():                 schema_pkg_apis_views_v1alpha1_Upstream(ref),
+		v1alpha1.UpstreamGroup{}.OpenAPIModelName():            schema_pkg_apis_views_v1alpha1_UpstreamGroup(ref),
+		v1alpha1.UpstreamGroupList{}.OpenAPIModelName():        schema_pkg_apis_views_v1alpha1_UpstreamGroupList(ref),
+		v1alpha1.UpstreamList{}.OpenAPIModelName():             schema_pkg_apis_views_v1alpha1_UpstreamList(ref),
+		v1alpha1.VirtualService{}.OpenAPIModelName():           schema_pkg_apis_views_v1alpha1_VirtualService(ref),
+		v1alpha1.VirtualServiceList{}.OpenAPIModelName():       schema_pkg_apis_views_v1alpha1_VirtualServiceList(ref),
+		resource.Quantity{}.OpenAPIModelName():                 schema_apimachinery_pkg_api_resource_Quantity(ref),
+		v1.APIGroup{}.OpenAPIModelName():                       schema_pkg_apis_meta_v1_APIGroup(ref),
+		v1.APIGroupList{}.OpenAPIModelName():                   schema_pkg_apis_meta_v1_APIGroupList(ref),
+		v1.APIResource{}.OpenAPIModelName():                    schema_pkg_apis_meta_v1_APIResource(ref),
+		v1.APIResourceList{}.OpenAPIModelName():                schema_pkg_apis_meta_v1_APIResourceList(ref),
+		v1.APIVersions{}.OpenAPIModelName():                    schema_pkg_apis_meta_v1_APIVersions(ref),
+		v1.ApplyOptions{}.OpenAPIModelName():                   schema_pkg_apis_meta_v1_ApplyOptions(ref),
+		v1.Condition{}.OpenAPIModelName():                      schema_pkg_apis_meta_v1_Condition(ref),
+		v1.CreateOptions{}.OpenAPIModelName():                  schema_pkg_apis_meta_v1_CreateOptions(ref),
+		v1.DeleteOptions{}.OpenAPIModelName():                  schema_pkg_apis_meta_v1_DeleteOptions(ref),
+		v1.Duration{}.OpenAPIModelName():                       schema_pkg_apis_meta_v1_Duration(ref),
+		v1.FieldSelectorRequirement{}.OpenAPIModelName():       schema_pkg_apis_meta_v1_FieldSelectorRequirement(ref),
+		v1.FieldsV1{}.OpenAPIModelName():                       schema_pkg_apis_meta_v1_FieldsV1(ref),
+		v1.GetOptions{}.OpenAPIModelName():                     schema_pkg_apis_meta_v1_GetOptions(ref),
+		v1.GroupKind{}.OpenAPIModelName():                      schema_pkg_apis_meta_v1_GroupKind(ref),
+		v1.GroupResource{}.OpenAPIModelName():                  schema_pkg_apis_meta_v1_GroupResource(ref),
+		v1.GroupVersion{}.OpenAPIModelName():                   schema_pkg_apis_meta_v1_GroupVersion(ref),
+		v1.GroupVersionForDiscovery{}.OpenAPIModelName():       schema_pkg_apis_meta_v1_GroupVersionForDiscovery(ref),
+		v1.GroupVersionKind{}.OpenAPIModelName():               schema_pkg_apis_meta_v1_GroupVersionKind(ref),
+		v1.GroupVersionResource{}.OpenAPIModelName():           schema_pkg_apis_meta_v1_GroupVersionResource(ref),
+		v1.InternalEvent{}.OpenAPIModelName():                  schema_pkg_apis_meta_v1_InternalEvent(ref),
+		v1.LabelSelector{}.OpenAPIModelName():                  schema_pkg_apis_meta_v1_LabelSelector(ref),
+		v1.LabelSelectorRequirement{}.OpenAPIModelName():       schema_pkg_apis_meta_v1_LabelSelectorRequirement(ref),
+		v1.List{}.OpenAPIModelName():                           schema_pkg_apis_meta_v1_List(ref),
+		v1.ListMeta{}.OpenAPIModelName():                       schema_pkg_apis_meta_v1_ListMeta(ref),
+		v1.ListOptions{}.OpenAPIModelName():                    schema_pkg_apis_meta_v1_ListOptions(ref),
+		v1.ManagedFieldsEntry{}.OpenAPIModelName():             schema_pkg_apis_meta_v1_ManagedFieldsEntry(ref),
+		v1.MicroTime{}.OpenAPIModelName():                      schema_pkg_apis_meta_v1_MicroTime(ref),
+		v1.ObjectMeta{}.OpenAPIModelName():                     schema_pkg_apis_meta_v1_ObjectMeta(ref),
+		v1.OwnerReference{}.OpenAPIModelName():                 schema_pkg_apis_meta_v1_OwnerReference(ref),
+		v1.PartialObjectMetadata{}.OpenAPIModelName():          schema_pkg_apis_meta_v1_PartialObjectMetadata(ref),
+		v1.PartialObjectMetadataList{}.OpenAPIModelName():      schema_pkg_apis_meta_v1_PartialObjectMetadataList(ref),
+		v1.Patch{}.OpenAPIModelName():                          schema_pkg_apis_meta_v1_Patch(ref),
+		v1.PatchOptions{}.OpenAPIModelName():                   schema_pkg_apis_meta_v1_PatchOptions(ref),
+		v1.Preconditions{}.OpenAPIModelName():                  schema_pkg_apis_meta_v1_Preconditions(ref),
+		v1.RootPaths{}.OpenAPIModelName():                      schema_pkg_apis_meta_v1_RootPaths(ref),
+		v1.ServerAddressByClientCIDR{}.OpenAPIModelName():      schema_pkg_apis_meta_v1_ServerAddressByClientCIDR(ref),
+		v1.ShardInfo{}.OpenAPIModelName():                      schema_pkg_apis_meta_v1_ShardInfo(ref),
+		v1.Status{}.OpenAPIModelName():                         schema_pkg_apis_meta_v1_Status(ref),
+		v1.StatusCause{}.OpenAPIModelName():                    schema_pkg_apis_meta_v1_StatusCause(ref),
+		v1.StatusDetails{}.OpenAPIModelName():                  schema_pkg_apis_meta_v1_StatusDetails(ref),
+		v1.Table{}.OpenAPIModelName():                          schema_pkg_apis_meta_v1_Table(ref),
+		v1.TableColumnDefinition{}.OpenAPIModelName():          schema_pkg_apis_meta_v1_TableColumnDefinition(ref),
+		v1.TableOptions{}.OpenAPIModelName():                   schema_pkg_apis_meta_v1_TableOptions(ref),
+		v1.TableRow{}.OpenAPIModelName():                       schema_pkg_apis_meta_v1_TableRow(ref),
+		v1.TableRowCondition{}.OpenAPIModelName():              schema_pkg_apis_meta_v1_TableRowCondition(ref),
+		v1.Time{}.OpenAPIModelName():                           schema_pkg_apis_meta_v1_Time(ref),
+		v1.Timestamp{}.OpenAPIModelName():                      schema_pkg_apis_meta_v1_Timestamp(ref),
+		v1.TypeMeta{}.OpenAPIModelName():                       schema_pkg_apis_meta_v1_TypeMeta(ref),
+		v1.UpdateOptions{}.OpenAPIModelName():                  schema_pkg_apis_meta_v1_UpdateOptions(ref),
+		v1.WatchEvent{}.OpenAPIModelName():                     schema_pkg_apis_meta_v1_WatchEvent(ref),
+		runtime.RawExtension{}.OpenAPIModelName():              schema_k8sio_apimachinery_pkg_runtime_RawExtension(ref),
+		runtime.TypeMeta{}.OpenAPIModelName():                  schema_k8sio_apimachinery_pkg_runtime_TypeMeta(ref),
+		runtime.Unknown{}.OpenAPIModelName():                   schema_k8sio_apimachinery_pkg_runtime_Unknown(ref),
+		version.Info{}.OpenAPIModelName():                      schema_k8sio_apimachinery_pkg_version_Info(ref),
 	}
 }
 
@@ -143,7 +144,7 @@ func schema_pkg_apis_views_v1alpha1_Admin(ref common.ReferenceCallback) common.O
 					"proxyId": {
 						SchemaProps: spec.SchemaProps{
 							Description: "ProxyID is the default proxy of the installation.",
-							Ref:         ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.ObjectRef"),
+							Ref:         ref(v1alpha1.ObjectRef{}.OpenAPIModelName()),
 						},
 					},
 				},
@@ -151,7 +152,7 @@ func schema_pkg_apis_views_v1alpha1_Admin(ref common.ReferenceCallback) common.O
 			},
 		},
 		Dependencies: []string{
-			"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.ObjectRef"},
+			v1alpha1.ObjectRef{}.OpenAPIModelName()},
 	}
 }
 
@@ -237,7 +238,7 @@ func schema_pkg_apis_views_v1alpha1_AuthConfigList(ref common.ReferenceCallback)
 							Items: &spec.SchemaOrArray{
 								Schema: &spec.Schema{
 									SchemaProps: spec.SchemaProps{
-										Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.AuthConfig"),
+										Ref: ref(v1alpha1.AuthConfig{}.OpenAPIModelName()),
 									},
 								},
 							},
@@ -248,7 +249,7 @@ func schema_pkg_apis_views_v1alpha1_AuthConfigList(ref common.ReferenceCallback)
 			},
 		},
 		Dependencies: []string{
-			"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.AuthConfig", v1.ListMeta{}.OpenAPIModelName()},
+			v1alpha1.AuthConfig{}.OpenAPIModelName(), v1.ListMeta{}.OpenAPIModelName()},
 	}
 }
 
@@ -261,74 +262,74 @@ func schema_pkg_apis_views_v1alpha1_Check(ref common.ReferenceCallback) common.O
 				Properties: map[string]spec.Schema{
 					"gateways": {
 						SchemaProps: spec.SchemaProps{
-							Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Summary"),
+							Ref: ref(v1alpha1.Summary{}.OpenAPIModelName()),
 						},
 					},
 					"virtualServices": {
 						SchemaProps: spec.SchemaProps{
-							Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Summary"),
+							Ref: ref(v1alpha1.Summary{}.OpenAPIModelName()),
 						},
 					},
 					"routeTables": {
 						SchemaProps: spec.SchemaProps{
-							Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Summary"),
+							Ref: ref(v1alpha1.Summary{}.OpenAPIModelName()),
 						},
 					},
 					"upstreams": {
 						SchemaProps: spec.SchemaProps{
-							Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Summary"),
+							Ref: ref(v1alpha1.Summary{}.OpenAPIModelName()),
 						},
 					},
 					"upstreamGroups": {
 						SchemaProps: spec.SchemaProps{
-							Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Summary"),
+							Ref: ref(v1alpha1.Summary{}.OpenAPIModelName()),
 						},
 					},
 					"settings": {
 						SchemaProps: spec.SchemaProps{
-							Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Summary"),
+							Ref: ref(v1alpha1.Summary{}.OpenAPIModelName()),
 						},
 					},
 					"proxies": {
 						SchemaProps: spec.SchemaProps{
-							Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Summary"),
+							Ref: ref(v1alpha1.Summary{}.OpenAPIModelName()),
 						},
 					},
 					"authConfigs": {
 						SchemaProps: spec.SchemaProps{
-							Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Summary"),
+							Ref: ref(v1alpha1.Summary{}.OpenAPIModelName()),
 						},
 					},
 					"rateLimitConfigs": {
 						SchemaProps: spec.SchemaProps{
-							Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Summary"),
+							Ref: ref(v1alpha1.Summary{}.OpenAPIModelName()),
 						},
 					},
 					"matchableHttpGateways": {
 						SchemaProps: spec.SchemaProps{
-							Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Summary"),
+							Ref: ref(v1alpha1.Summary{}.OpenAPIModelName()),
 						},
 					},
 					"matchableTcpGateways": {
 						SchemaProps: spec.SchemaProps{
-							Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Summary"),
+							Ref: ref(v1alpha1.Summary{}.OpenAPIModelName()),
 						},
 					},
 					"deployments": {
 						SchemaProps: spec.SchemaProps{
-							Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Summary"),
+							Ref: ref(v1alpha1.Summary{}.OpenAPIModelName()),
 						},
 					},
 					"pods": {
 						SchemaProps: spec.SchemaProps{
-							Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Summary"),
+							Ref: ref(v1alpha1.Summary{}.OpenAPIModelName()),
 						},
 					},
 				},
 			},
 		},
 		Dependencies: []string{
-			"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Summary"},
+			v1alpha1.Summary{}.OpenAPIModelName()},
 	}
 }
 
@@ -458,7 +459,7 @@ func schema_pkg_apis_views_v1alpha1_GatewayList(ref common.ReferenceCallback) co
 							Items: &spec.SchemaOrArray{
 								Schema: &spec.Schema{
 									SchemaProps: spec.SchemaProps{
-										Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Gateway"),
+										Ref: ref(v1alpha1.Gateway{}.OpenAPIModelName()),
 									},
 								},
 							},
@@ -469,7 +470,7 @@ func schema_pkg_apis_views_v1alpha1_GatewayList(ref common.ReferenceCallback) co
 			},
 		},
 		Dependencies: []string{
-			"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Gateway", v1.ListMeta{}.OpenAPIModelName()},
+			v1alpha1.Gateway{}.OpenAPIModelName(), v1.ListMeta{}.OpenAPIModelName()},
 	}
 }
 
@@ -503,13 +504,13 @@ func schema_pkg_apis_views_v1alpha1_GlooInstance(ref common.ReferenceCallback) c
 					"spec": {
 						SchemaProps: spec.SchemaProps{
 							Default: map[string]interface{}{},
-							Ref:     ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.GlooInstanceSpec"),
+							Ref:     ref(v1alpha1.GlooInstanceSpec{}.OpenAPIModelName()),
 						},
 					},
 					"status": {
 						SchemaProps: spec.SchemaProps{
 							Default: map[string]interface{}{},
-							Ref:     ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.GlooInstanceStatus"),
+							Ref:     ref(v1alpha1.GlooInstanceStatus{}.OpenAPIModelName()),
 						},
 					},
 				},
@@ -517,7 +518,7 @@ func schema_pkg_apis_views_v1alpha1_GlooInstance(ref common.ReferenceCallback) c
 			},
 		},
 		Dependencies: []string{
-			"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.GlooInstanceSpec", "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.GlooInstanceStatus", v1.ObjectMeta{}.OpenAPIModelName()},
+			v1alpha1.GlooInstanceSpec{}.OpenAPIModelName(), v1alpha1.GlooInstanceStatus{}.OpenAPIModelName(), v1.ObjectMeta{}.OpenAPIModelName()},
 	}
 }
 
@@ -554,7 +555,7 @@ func schema_pkg_apis_views_v1alpha1_GlooInstanceList(ref common.ReferenceCallbac
 							Items: &spec.SchemaOrArray{
 								Schema: &spec.Schema{
 									SchemaProps: spec.SchemaProps{
-										Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.GlooInstance"),
+										Ref: ref(v1alpha1.GlooInstance{}.OpenAPIModelName()),
 									},
 								},
 							},
@@ -565,7 +566,7 @@ func schema_pkg_apis_views_v1alpha1_GlooInstanceList(ref common.ReferenceCallbac
 			},
 		},
 		Dependencies: []string{
-			"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.GlooInstance", v1.ListMeta{}.OpenAPIModelName()},
+			v1alpha1.GlooInstance{}.OpenAPIModelName(), v1.ListMeta{}.OpenAPIModelName()},
 	}
 }
 
@@ -596,7 +597,7 @@ func schema_pkg_apis_views_v1alpha1_GlooInstanceSpec(ref common.ReferenceCallbac
 						SchemaProps: spec.SchemaProps{
 							Description: "ControlPlane is the gloo Deployment.",
 							Default:     map[string]interface{}{},
-							Ref:         ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.ControlPlane"),
+							Ref:         ref(v1alpha1.ControlPlane{}.OpenAPIModelName()),
 						},
 					},
 					"proxies": {
@@ -606,7 +607,7 @@ func schema_pkg_apis_views_v1alpha1_GlooInstanceSpec(ref common.ReferenceCallbac
 							Items: &spec.SchemaOrArray{
 								Schema: &spec.Schema{
 									SchemaProps: spec.SchemaProps{
-										Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.InstanceProxy"),
+										Ref: ref(v1alpha1.InstanceProxy{}.OpenAPIModelName()),
 									},
 								},
 							},
@@ -623,14 +624,14 @@ func schema_pkg_apis_views_v1alpha1_GlooInstanceSpec(ref common.ReferenceCallbac
 						SchemaProps: spec.SchemaProps{
 							Description: "Admin names where Meridian writes admin resources for this installation.",
 							Default:     map[string]interface{}{},
-							Ref:         ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Admin"),
+							Ref:         ref(v1alpha1.Admin{}.OpenAPIModelName()),
 						},
 					},
 					"check": {
 						SchemaProps: spec.SchemaProps{
 							Description: "Check summarises the health of the installation's resources, per kind.",
 							Default:     map[string]interface{}{},
-							Ref:         ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Check"),
+							Ref:         ref(v1alpha1.Check{}.OpenAPIModelName()),
 						},
 					},
 				},
@@ -638,7 +639,7 @@ func schema_pkg_apis_views_v1alpha1_GlooInstanceSpec(ref common.ReferenceCallbac
 			},
 		},
 		Dependencies: []string{
-			"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Admin", "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Check", "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.ControlPlane", "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.InstanceProxy"},
+			v1alpha1.Admin{}.OpenAPIModelName(), v1alpha1.Check{}.OpenAPIModelName(), v1alpha1.ControlPlane{}.OpenAPIModelName(), v1alpha1.InstanceProxy{}.OpenAPIModelName()},
 	}
 }
 
@@ -709,7 +710,7 @@ func schema_pkg_apis_views_v1alpha1_IngressEndpoint(ref common.ReferenceCallback
 							Items: &spec.SchemaOrArray{
 								Schema: &spec.Schema{
 									SchemaProps: spec.SchemaProps{
-										Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Port"),
+										Ref: ref(v1alpha1.Port{}.OpenAPIModelName()),
 									},
 								},
 							},
@@ -720,7 +721,7 @@ func schema_pkg_apis_views_v1alpha1_IngressEndpoint(ref common.ReferenceCallback
 			},
 		},
 		Dependencies: []string{
-			"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Port"},
+			v1alpha1.Port{}.OpenAPIModelName()},
 	}
 }
 
@@ -809,7 +810,7 @@ func schema_pkg_apis_views_v1alpha1_InstanceProxy(ref common.ReferenceCallback) 
 							Items: &spec.SchemaOrArray{
 								Schema: &spec.Schema{
 									SchemaProps: spec.SchemaProps{
-										Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.IngressEndpoint"),
+										Ref: ref(v1alpha1.IngressEndpoint{}.OpenAPIModelName()),
 									},
 								},
 							},
@@ -836,7 +837,7 @@ func schema_pkg_apis_views_v1alpha1_InstanceProxy(ref common.ReferenceCallback) 
 			},
 		},
 		Dependencies: []string{
-			"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.IngressEndpoint"},
+			v1alpha1.IngressEndpoint{}.OpenAPIModelName()},
 	}
 }
 
@@ -922,7 +923,7 @@ func schema_pkg_apis_views_v1alpha1_MatchableHttpGatewayList(ref common.Referenc
 							Items: &spec.SchemaOrArray{
 								Schema: &spec.Schema{
 									SchemaProps: spec.SchemaProps{
-										Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.MatchableHttpGateway"),
+										Ref: ref(v1alpha1.MatchableHttpGateway{}.OpenAPIModelName()),
 									},
 								},
 							},
@@ -933,7 +934,7 @@ func schema_pkg_apis_views_v1alpha1_MatchableHttpGatewayList(ref common.Referenc
 			},
 		},
 		Dependencies: []string{
-			"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.MatchableHttpGateway", v1.ListMeta{}.OpenAPIModelName()},
+			v1alpha1.MatchableHttpGateway{}.OpenAPIModelName(), v1.ListMeta{}.OpenAPIModelName()},
 	}
 }
 
@@ -1019,7 +1020,7 @@ func schema_pkg_apis_views_v1alpha1_MatchableTcpGatewayList(ref common.Reference
 							Items: &spec.SchemaOrArray{
 								Schema: &spec.Schema{
 									SchemaProps: spec.SchemaProps{
-										Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.MatchableTcpGateway"),
+										Ref: ref(v1alpha1.MatchableTcpGateway{}.OpenAPIModelName()),
 									},
 								},
 							},
@@ -1030,7 +1031,7 @@ func schema_pkg_apis_views_v1alpha1_MatchableTcpGatewayList(ref common.Reference
 			},
 		},
 		Dependencies: []string{
-			"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.MatchableTcpGateway", v1.ListMeta{}.OpenAPIModelName()},
+			v1alpha1.MatchableTcpGateway{}.OpenAPIModelName(), v1.ListMeta{}.OpenAPIModelName()},
 	}
 }
 
@@ -1176,7 +1177,7 @@ func schema_pkg_apis_views_v1alpha1_ProxyList(ref common.ReferenceCallback) comm
 							Items: &spec.SchemaOrArray{
 								Schema: &spec.Schema{
 									SchemaProps: spec.SchemaProps{
-										Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Proxy"),
+										Ref: ref(v1alpha1.Proxy{}.OpenAPIModelName()),
 									},
 								},
 							},
@@ -1187,7 +1188,7 @@ func schema_pkg_apis_views_v1alpha1_ProxyList(ref common.ReferenceCallback) comm
 			},
 		},
 		Dependencies: []string{
-			"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Proxy", v1.ListMeta{}.OpenAPIModelName()},
+			v1alpha1.Proxy{}.OpenAPIModelName(), v1.ListMeta{}.OpenAPIModelName()},
 	}
 }
 
@@ -1273,7 +1274,7 @@ func schema_pkg_apis_views_v1alpha1_RateLimitConfigList(ref common.ReferenceCall
 							Items: &spec.SchemaOrArray{
 								Schema: &spec.Schema{
 									SchemaProps: spec.SchemaProps{
-										Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.RateLimitConfig"),
+										Ref: ref(v1alpha1.RateLimitConfig{}.OpenAPIModelName()),
 									},
 								},
 							},
@@ -1284,7 +1285,7 @@ func schema_pkg_apis_views_v1alpha1_RateLimitConfigList(ref common.ReferenceCall
 			},
 		},
 		Dependencies: []string{
-			"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.RateLimitConfig", v1.ListMeta{}.OpenAPIModelName()},
+			v1alpha1.RateLimitConfig{}.OpenAPIModelName(), v1.ListMeta{}.OpenAPIModelName()},
 	}
 }
 
@@ -1299,7 +1300,7 @@ func schema_pkg_apis_views_v1alpha1_ResourceReport(ref common.ReferenceCallback)
 						SchemaProps: spec.SchemaProps{
 							Description: "Ref is the resource.",
 							Default:     map[string]interface{}{},
-							Ref:         ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.ObjectRef"),
+							Ref:         ref(v1alpha1.ObjectRef{}.OpenAPIModelName()),
 						},
 					},
 					"message": {
@@ -1315,7 +1316,7 @@ func schema_pkg_apis_views_v1alpha1_ResourceReport(ref common.ReferenceCallback)
 			},
 		},
 		Dependencies: []string{
-			"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.ObjectRef"},
+			v1alpha1.ObjectRef{}.OpenAPIModelName()},
 	}
 }
 
@@ -1401,7 +1402,7 @@ func schema_pkg_apis_views_v1alpha1_RouteTableList(ref common.ReferenceCallback)
 							Items: &spec.SchemaOrArray{
 								Schema: &spec.Schema{
 									SchemaProps: spec.SchemaProps{
-										Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.RouteTable"),
+										Ref: ref(v1alpha1.RouteTable{}.OpenAPIModelName()),
 									},
 								},
 							},
@@ -1412,7 +1413,7 @@ func schema_pkg_apis_views_v1alpha1_RouteTableList(ref common.ReferenceCallback)
 			},
 		},
 		Dependencies: []string{
-			"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.RouteTable", v1.ListMeta{}.OpenAPIModelName()},
+			v1alpha1.RouteTable{}.OpenAPIModelName(), v1.ListMeta{}.OpenAPIModelName()},
 	}
 }
 
@@ -1498,7 +1499,7 @@ func schema_pkg_apis_views_v1alpha1_SettingsList(ref common.ReferenceCallback) c
 							Items: &spec.SchemaOrArray{
 								Schema: &spec.Schema{
 									SchemaProps: spec.SchemaProps{
-										Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Settings"),
+										Ref: ref(v1alpha1.Settings{}.OpenAPIModelName()),
 									},
 								},
 							},
@@ -1509,7 +1510,7 @@ func schema_pkg_apis_views_v1alpha1_SettingsList(ref common.ReferenceCallback) c
 			},
 		},
 		Dependencies: []string{
-			"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Settings", v1.ListMeta{}.OpenAPIModelName()},
+			v1alpha1.Settings{}.OpenAPIModelName(), v1.ListMeta{}.OpenAPIModelName()},
 	}
 }
 
@@ -1535,7 +1536,7 @@ func schema_pkg_apis_views_v1alpha1_Summary(ref common.ReferenceCallback) common
 							Items: &spec.SchemaOrArray{
 								Schema: &spec.Schema{
 									SchemaProps: spec.SchemaProps{
-										Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.ResourceReport"),
+										Ref: ref(v1alpha1.ResourceReport{}.OpenAPIModelName()),
 									},
 								},
 							},
@@ -1548,7 +1549,7 @@ func schema_pkg_apis_views_v1alpha1_Summary(ref common.ReferenceCallback) common
 							Items: &spec.SchemaOrArray{
 								Schema: &spec.Schema{
 									SchemaProps: spec.SchemaProps{
-										Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.ResourceReport"),
+										Ref: ref(v1alpha1.ResourceReport{}.OpenAPIModelName()),
 									},
 								},
 							},
@@ -1559,7 +1560,7 @@ func schema_pkg_apis_views_v1alpha1_Summary(ref common.ReferenceCallback) common
 			},
 		},
 		Dependencies: []string{
-			"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.ResourceReport"},
+			v1alpha1.ResourceReport{}.OpenAPIModelName()},
 	}
 }
 
@@ -1694,7 +1695,7 @@ func schema_pkg_apis_views_v1alpha1_UpstreamGroupList(ref common.ReferenceCallba
 							Items: &spec.SchemaOrArray{
 								Schema: &spec.Schema{
 									SchemaProps: spec.SchemaProps{
-										Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.UpstreamGroup"),
+										Ref: ref(v1alpha1.UpstreamGroup{}.OpenAPIModelName()),
 									},
 								},
 							},
@@ -1705,7 +1706,7 @@ func schema_pkg_apis_views_v1alpha1_UpstreamGroupList(ref common.ReferenceCallba
 			},
 		},
 		Dependencies: []string{
-			"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.UpstreamGroup", v1.ListMeta{}.OpenAPIModelName()},
+			v1alpha1.UpstreamGroup{}.OpenAPIModelName(), v1.ListMeta{}.OpenAPIModelName()},
 	}
 }
 
@@ -1742,7 +1743,7 @@ func schema_pkg_apis_views_v1alpha1_UpstreamList(ref common.ReferenceCallback) c
 							Items: &spec.SchemaOrArray{
 								Schema: &spec.Schema{
 									SchemaProps: spec.SchemaProps{
-										Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Upstream"),
+										Ref: ref(v1alpha1.Upstream{}.OpenAPIModelName()),
 									},
 								},
 							},
@@ -1753,7 +1754,7 @@ func schema_pkg_apis_views_v1alpha1_UpstreamList(ref common.ReferenceCallback) c
 			},
 		},
 		Dependencies: []string{
-			"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.Upstream", v1.ListMeta{}.OpenAPIModelName()},
+			v1alpha1.Upstream{}.OpenAPIModelName(), v1.ListMeta{}.OpenAPIModelName()},
 	}
 }
 
@@ -1839,7 +1840,7 @@ func schema_pkg_apis_views_v1alpha1_VirtualServiceList(ref common.ReferenceCallb
 							Items: &spec.SchemaOrArray{
 								Schema: &spec.Schema{
 									SchemaProps: spec.SchemaProps{
-										Ref: ref("github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.VirtualService"),
+										Ref: ref(v1alpha1.VirtualService{}.OpenAPIModelName()),
 									},
 								},
 							},
@@ -1850,7 +1851,7 @@ func schema_pkg_apis_views_v1alpha1_VirtualServiceList(ref common.ReferenceCallb
 			},
 		},
 		Dependencies: []string{
-			"github.com/meridianfed/meridian/pkg/apis/views/v1alpha1.VirtualService", v1.ListMeta{}.OpenAPIModelName()},
+			v1alpha1.VirtualService{}.OpenAPIModelName(), v1.ListMeta{}.OpenAPIModelName()},
 	}
 }
 

@@ -5,5 +5,6 @@
 //
 // +k8s:deepcopy-gen=package
 // +k8s:openapi-gen=true
+// +k8s:openapi-model-package=io.meridian.views.v1alpha1
 // +groupName=views.meridian.io
 package v1alpha1

@@ -1,0 +1,37 @@
+// Package artifacts embeds Meridian's deploy manifests, so that the demo and
+// meridianctl install exactly what artifacts/ holds.
+package artifacts
+
+import (
+	"embed"
+	"io/fs"
+	"path"
+	"sort"
+)
+
+// FS holds crds/*.yaml and apiserver/*.yaml.
+//
+//go:embed crds/*.yaml apiserver/*.yaml
+var FS embed.FS
+
+// Files returns the manifests of one folder (crds or apiserver), in file name order.
+func Files(dir string) ([][]byte, error) {
+	entries, err := fs.ReadDir(FS, dir)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	var out [][]byte
+	for _, n := range names {
+		data, err := fs.ReadFile(FS, path.Join(dir, n))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, data)
+	}
+	return out, nil
+}
