@@ -22,6 +22,7 @@ var memberNames = []string{"east", "west", "north"}
 
 var (
 	env      *devenv.Environment
+	meridian *devenv.Meridian
 	repoRoot string
 )
 
@@ -56,7 +57,17 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 		}
 		Expect(glooinstall.Install(ctx, m.RESTConfig(), glooinstall.ForMember(m.Name, i))).To(Succeed(), "installing Gloo into %s", m.Name)
 	}
-}, NodeTimeout(3*time.Minute))
+
+	apiserver := buildBinary(ctx, "./cmd/apiserver")
+	meridian, err = env.StartMeridian(ctx, devenv.MeridianOptions{
+		APIServer: apiserver,
+		// Short, so the fault specs see an unreachable member leave the views.
+		ExtraArgs: []string{"--member-remove-after=3s"},
+	})
+	Expect(err).NotTo(HaveOccurred())
+	AddReportEntry("meridian-apiserver log", meridian.APIServerLog)
+	Expect(env.RegisterMembers(ctx)).To(Succeed())
+}, NodeTimeout(5*time.Minute))
 
 func glooCRDs() [][]byte {
 	files, names, err := glooinstall.CRDFiles()

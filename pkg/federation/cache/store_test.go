@@ -191,7 +191,7 @@ func TestFilterTurnsLabelChangesIntoAddedAndDeleted(t *testing.T) {
 func TestInitialEventsEndWithBookmark(t *testing.T) {
 	s := newTestStore()
 	s.Replace("east", []Object{upstream("east", "ns", "b", "1", nil), upstream("east", "ns", "a", "1", nil)}, 7)
-	w, err := s.Watch(WatchOptions{SendInitialEvents: true, Bookmarks: true})
+	w, err := s.Watch(WatchOptions{SendInitialEvents: true, InitialEventsBookmark: true, Bookmarks: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,9 +24,11 @@ type WatchOptions struct {
 	// From is where the watch resumes; nil means "now": only changes after the
 	// watch starts are sent (or, with SendInitialEvents, the current state).
 	From Vector
-	// SendInitialEvents sends the current state as ADDED events, then a
-	// bookmark annotated InitialEventsEndAnnotation.
+	// SendInitialEvents sends the current state as ADDED events first.
 	SendInitialEvents bool
+	// InitialEventsBookmark follows the initial events with a bookmark
+	// annotated InitialEventsEndAnnotation (client-go's watch-list).
+	InitialEventsBookmark bool
 	// Bookmarks asks for BOOKMARK events when a member progresses without a
 	// change that passes the filter.
 	Bookmarks bool
@@ -130,7 +132,7 @@ func (s *Store) Watch(opts WatchOptions) (*Watcher, error) {
 			}
 		}
 	}
-	if opts.SendInitialEvents {
+	if opts.SendInitialEvents && opts.InitialEventsBookmark {
 		initial = append(initial, w.bookmark(true))
 	}
 	// The result channel holds the whole backlog, so the initial state is

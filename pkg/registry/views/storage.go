@@ -177,15 +177,19 @@ func (r *REST) Watch(ctx context.Context, opts *metainternalversion.ListOptions)
 	wo := cache.WatchOptions{Filter: keep}
 	if opts != nil {
 		wo.Bookmarks = opts.AllowWatchBookmarks
-		if opts.SendInitialEvents != nil && *opts.SendInitialEvents {
-			wo.SendInitialEvents = true
-		}
+		// The generic server sets sendInitialEvents for a watch without a
+		// resourceVersion (Kubernetes' "get state and start at most recent"),
+		// and a watch-list client sets it with bookmarks; only the latter
+		// expects the initial-events-end bookmark.
+		send := opts.SendInitialEvents != nil && *opts.SendInitialEvents
+		wo.SendInitialEvents = send
+		wo.InitialEventsBookmark = send && opts.AllowWatchBookmarks
 		switch rv := opts.ResourceVersion; {
-		case rv == "" || wo.SendInitialEvents:
-			// From now (with the current state first, if asked for).
+		case rv == "" || send:
+			// From now, after the current state if it was asked for: the
+			// current state is never older than a resourceVersion we gave out.
 		case rv == "0":
-			// "Any": the legacy meaning is the current state, then changes.
-			wo.SendInitialEvents = false
+			// "Any": the current state, then changes.
 			wo.From = cache.Vector{}
 		default:
 			v, err := cache.DecodeVector(rv)
