@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -35,41 +36,60 @@ func serversUsing(dir string) []int {
 			continue // a zombie has already exited
 		}
 		exe := filepath.Base(string(bytes.SplitN(cmdline, []byte{0}, 2)[0]))
-		if (exe == "etcd" || exe == "kube-apiserver") && bytes.Contains(cmdline, []byte(dir)) {
+		if (exe == "etcd" || exe == "kube-apiserver" || exe == "apiserver") && bytes.Contains(cmdline, []byte(dir)) {
 			pids = append(pids, pid)
 		}
 	}
 	return pids
 }
 
-// startAndWaitReady starts cmd and waits for dir/ready.
-func startAndWaitReady(ctx context.Context, cmd *exec.Cmd, dir string) {
+// startAndWaitReady starts cmd, waits for dir/ready and checks that the
+// expected number of servers run. It returns a function that waits for the
+// command to exit and returns its error.
+func startAndWaitReady(ctx context.Context, cmd *exec.Cmd, dir string, servers int) (wait func() error) {
 	cmd.Stdout = GinkgoWriter
 	cmd.Stderr = GinkgoWriter
 	Expect(cmd.Start()).To(Succeed())
-	DeferCleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	exited := make(chan struct{})
+	var waitErr error
+	go func() {
+		waitErr = cmd.Wait()
+		close(exited)
+	}()
+	wait = func() error {
+		<-exited
+		return waitErr
+	}
+	DeferCleanup(func() { _ = cmd.Process.Kill(); <-exited })
 	Eventually(func() error {
+		select {
+		case <-exited:
+			return StopTrying(fmt.Sprintf("%s exited before it was ready: %v", cmd.Path, waitErr))
+		default:
+		}
 		_, err := os.Stat(filepath.Join(dir, "ready"))
 		return err
 	}).WithContext(ctx).WithTimeout(2*time.Minute).WithPolling(200*time.Millisecond).Should(Succeed(), "%s never became ready", cmd.Path)
-	Expect(serversUsing(dir)).To(HaveLen(3), "etcd, the management kube-apiserver and one member should be running")
+	Expect(serversUsing(dir)).To(HaveLen(servers), "etcd, the management kube-apiserver, one member (and Meridian's apiserver for the demo) should be running")
+	return wait
 }
 
 var _ = Describe("Process lifecycle: no server outlives the run that started it", Ordered, func() {
-	var demo, crasher string
+	var demo, crasher, apiserver string
 
 	BeforeAll(func(ctx SpecContext) {
 		demo = buildBinary(ctx, "./hack/demo")
+		apiserver = buildBinary(ctx, "./cmd/apiserver")
 		crasher = buildBinary(ctx, "./test/e2e/testdata/crasher")
 	}, NodeTimeout(5*time.Minute))
 
 	It("make demo stops every server on Ctrl-C (SIGINT) and on SIGTERM", func(ctx SpecContext) {
 		for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 			dir := GinkgoT().TempDir()
-			cmd := exec.Command(demo, "--dir", dir, "--members", "1")
-			startAndWaitReady(ctx, cmd, dir)
+			cmd := exec.Command(demo, "--dir", dir, "--members", "1", "--apiserver", apiserver)
+			wait := startAndWaitReady(ctx, cmd, dir, 4)
 			Expect(cmd.Process.Signal(sig)).To(Succeed())
-			Expect(cmd.Wait()).To(Succeed(), "the demo exits cleanly on %s", sig)
+			Expect(wait()).To(Succeed(), "the demo exits cleanly on %s", sig)
 			Expect(serversUsing(dir)).To(BeEmpty(), "servers left after %s", sig)
 			Expect(filepath.Join(dir, "ready")).NotTo(BeAnExistingFile(), "the ready marker is removed on stop")
 		}
@@ -77,10 +97,10 @@ var _ = Describe("Process lifecycle: no server outlives the run that started it"
 
 	It("a killed demo (SIGKILL) takes its servers with it", func(ctx SpecContext) {
 		dir := GinkgoT().TempDir()
-		cmd := exec.Command(demo, "--dir", dir, "--members", "1")
-		startAndWaitReady(ctx, cmd, dir)
+		cmd := exec.Command(demo, "--dir", dir, "--members", "1", "--apiserver", apiserver)
+		wait := startAndWaitReady(ctx, cmd, dir, 4)
 		Expect(cmd.Process.Kill()).To(Succeed())
-		_ = cmd.Wait()
+		_ = wait()
 		Eventually(func() []int { return serversUsing(dir) }).WithContext(ctx).WithTimeout(10 * time.Second).Should(BeEmpty())
 	}, SpecTimeout(3*time.Minute))
 
@@ -100,9 +120,9 @@ var _ = Describe("Process lifecycle: no server outlives the run that started it"
 		// bash stands in for `go test`: the parent that dies on SIGTERM
 		// without passing the signal on.
 		parent := exec.Command("bash", "-c", `"$0" --dir "$1" --mode wait; true`, crasher, dir)
-		startAndWaitReady(ctx, parent, dir)
+		wait := startAndWaitReady(ctx, parent, dir, 3)
 		Expect(parent.Process.Signal(syscall.SIGKILL)).To(Succeed())
-		_ = parent.Wait()
+		_ = wait()
 		Eventually(func() []int { return serversUsing(dir) }).WithContext(ctx).WithTimeout(15 * time.Second).Should(BeEmpty())
 	}, SpecTimeout(3*time.Minute))
 })
