@@ -4,12 +4,15 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apiserver/pkg/authorization/authorizer"
 	genericapirequest "k8s.io/apiserver/pkg/endpoints/request"
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
+	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
+	"github.com/meridianfed/meridian/pkg/federation/cache"
 	"github.com/meridianfed/meridian/pkg/federation/clusters"
 )
 
@@ -26,12 +29,21 @@ const ClusterViewVerb = "view"
 // delegated authorizer (SubjectAccessReviews against the management
 // cluster, cached by k8s.io/apiserver's delegating authorizer).
 type clusterAccess struct {
-	authz    authorizer.Authorizer
-	registry *clusters.Registry
+	authz       authorizer.Authorizer
+	registry    *clusters.Registry
+	liveTimeout time.Duration
 }
 
-func newClusterAccess(authz authorizer.Authorizer, registry *clusters.Registry) *clusterAccess {
-	return &clusterAccess{authz: authz, registry: registry}
+func newClusterAccess(authz authorizer.Authorizer, registry *clusters.Registry, liveTimeout time.Duration) *clusterAccess {
+	if liveTimeout == 0 {
+		liveTimeout = 3 * time.Second
+	}
+	return &clusterAccess{authz: authz, registry: registry, liveTimeout: liveTimeout}
+}
+
+// Confirm implements views.ClusterAccess with the registry's live fan-out.
+func (a *clusterAccess) Confirm(ctx context.Context, kind viewsv1alpha1.GlooKind, store *cache.Store, allowed func(string) bool) []string {
+	return a.registry.Confirm(ctx, kind, store, allowed, a.liveTimeout)
 }
 
 // Allowed decides every registered cluster up front, in parallel, so the

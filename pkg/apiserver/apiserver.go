@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -34,6 +35,8 @@ type ExtraConfig struct {
 	Member member.Options
 	// History bounds the watch history kept per cluster and kind.
 	History int
+	// LiveTimeout bounds each member's part of a consistent read.
+	LiveTimeout time.Duration
 }
 
 // Config is the whole configuration of the server.
@@ -79,7 +82,7 @@ func (c CompletedConfig) New() (*Server, error) {
 	}
 	caches := cache.NewSet(c.ExtraConfig.History)
 	registry := clusters.New(kube, meridian, c.ExtraConfig.FederationNamespace, caches, c.ExtraConfig.Member, klog.Background().WithName("clusters"))
-	access := newClusterAccess(c.GenericConfig.Authorization.Authorizer, registry)
+	access := newClusterAccess(c.GenericConfig.Authorization.Authorizer, registry, c.ExtraConfig.LiveTimeout)
 
 	storage := map[string]rest.Storage{
 		"glooinstances": viewsregistry.NewREST(viewsregistry.Kind{
@@ -108,6 +111,7 @@ func (c CompletedConfig) New() (*Server, error) {
 			New:        k.New,
 			NewList:    k.NewList,
 			Table:      table,
+			Gloo:       &k,
 		}, caches.Gloo[k.Resource], access)
 	}
 	group := genericapiserver.NewDefaultAPIGroupInfo(viewsv1alpha1.GroupName, Scheme, metav1.ParameterCodec, Codecs)

@@ -145,6 +145,24 @@ var _ = Describe("The aggregated views, through the real aggregator", func() {
 		}
 	})
 
+	It("answer a list without resourceVersion with a consistent read: a write in a member is in the next list", func(ctx SpecContext) {
+		members := glooclient.NewForConfigOrDie(env.Member("west").RESTConfig()).GlooV1().Upstreams("team-b")
+		client := views().ViewsV1alpha1().Upstreams("team-b")
+		for i := range 5 {
+			name := "consistent-" + string(rune('a'+i))
+			_, err := members.Create(ctx, glooUpstream("team-b", name, core.StateAccepted), metav1.CreateOptions{})
+			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(func(ctx context.Context) { _ = members.Delete(ctx, name, metav1.DeleteOptions{}) })
+			list, err := client.List(ctx, metav1.ListOptions{})
+			Expect(err).NotTo(HaveOccurred())
+			var names []string
+			for _, u := range list.Items {
+				names = append(names, u.Name)
+			}
+			Expect(names).To(ContainElement("west."+name), "the list right after the member's write must include it")
+		}
+	})
+
 	It("are read-only: every write answers 405 MethodNotAllowed", func(ctx SpecContext) {
 		out, err := kubectl(ctx, env.Management.Kubeconfig, "delete", "upstreams.views.meridian.io", "-n", "team-a", "east.team-a-orders-8080")
 		Expect(err).To(HaveOccurred())

@@ -37,6 +37,7 @@ type Options struct {
 	Kubeconfig          string
 	FederationNamespace string
 	MemberRemoveAfter   time.Duration
+	MemberTimeout       time.Duration
 	WatchHistory        int
 }
 
@@ -51,6 +52,7 @@ func NewOptions() *Options {
 		Logging:             logs.NewOptions(),
 		FederationNamespace: "meridian-system",
 		MemberRemoveAfter:   30 * time.Second,
+		MemberTimeout:       3 * time.Second,
 	}
 	o.SecureServing.BindPort = 8443
 	return o
@@ -62,6 +64,7 @@ func (o *Options) Flags() (fs cliflag.NamedFlagSets) {
 	m.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "Kubeconfig of the management cluster (where KubernetesClusters live); in-cluster configuration when empty.")
 	m.StringVar(&o.FederationNamespace, "federation-namespace", o.FederationNamespace, "Namespace of the KubernetesCluster registrations and their kubeconfig Secrets.")
 	m.DurationVar(&o.MemberRemoveAfter, "member-remove-after", o.MemberRemoveAfter, "How long a member may be unreachable before its Gloo objects leave the views (its GlooInstances stay, marked unreachable).")
+	m.DurationVar(&o.MemberTimeout, "member-timeout", o.MemberTimeout, "How long each member gets to answer its part of a consistent list (resourceVersion unset); a slower member is served from cache with a warning.")
 	m.IntVar(&o.WatchHistory, "watch-history", o.WatchHistory, "Events kept per cluster and kind for watches that resume (0: the default).")
 	o.SecureServing.AddFlags(fs.FlagSet("secure serving"))
 	o.Authentication.AddFlags(fs.FlagSet("authentication"))
@@ -126,6 +129,7 @@ func (o *Options) Config() (*apiserver.Config, error) {
 			FederationNamespace: o.FederationNamespace,
 			Member:              member.Options{RemoveAfter: o.MemberRemoveAfter},
 			History:             o.WatchHistory,
+			LiveTimeout:         o.MemberTimeout,
 		},
 	}, nil
 }

@@ -301,3 +301,41 @@ func (s *Store) HasCluster(cluster string) bool {
 	defer s.mu.RUnlock()
 	return s.clusters[cluster] != nil
 }
+
+// Confirm reports whether the store's state of a cluster is at least as new
+// as a live listing of the member taken at listRV (live: view key →
+// member resourceVersion). When it is, the cluster's position advances to
+// listRV, so the list that follows carries a resourceVersion at least that new.
+func (s *Store) Confirm(cluster string, live map[string]uint64, listRV uint64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cs := s.clusters[cluster]
+	if cs == nil {
+		return len(live) == 0 && listRV == 0
+	}
+	if cs.rv < listRV {
+		for k, rv := range live {
+			o, ok := cs.objects[k]
+			if !ok {
+				return false // created in the member, not yet here
+			}
+			if have, err := ParseMemberRV(o.GetResourceVersion()); err != nil || have < rv {
+				return false // changed in the member, not yet here
+			}
+		}
+		for k, o := range cs.objects {
+			if _, ok := live[k]; ok {
+				continue
+			}
+			if have, err := ParseMemberRV(o.GetResourceVersion()); err != nil || have <= listRV {
+				return false // deleted in the member, not yet here
+			}
+		}
+		cs.rv = listRV
+		if len(cs.history) == 0 {
+			cs.historyFrom = listRV
+		}
+		s.progressLocked(cluster)
+	}
+	return true
+}

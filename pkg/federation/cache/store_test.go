@@ -245,3 +245,30 @@ func TestSlowWatcherIsClosedNotBlocking(t *testing.T) {
 	}
 	w.Stop() // safe after the store closed it
 }
+
+func TestConfirmDetectsAStaleCluster(t *testing.T) {
+	s := newTestStore()
+	s.Replace("east", []Object{upstream("east", "ns", "a", "10", nil)}, 10)
+	key := "ns/" + viewsv1alpha1.ClusterName("east", "a")
+	keyB := "ns/" + viewsv1alpha1.ClusterName("east", "b")
+
+	if !s.Confirm("east", map[string]uint64{key: 10}, 30) {
+		t.Fatal("the cache holds exactly the member's state: confirmed")
+	}
+	if _, v := s.Snapshot(nil); v["east"] != 30 {
+		t.Fatalf("a confirmed list is as new as the live read: vector %v", v)
+	}
+	if s.Confirm("east", map[string]uint64{key: 10, keyB: 31}, 32) {
+		t.Fatal("an object created in the member is not in the cache yet: not confirmed")
+	}
+	if s.Confirm("east", map[string]uint64{key: 33}, 33) {
+		t.Fatal("an object changed in the member is older in the cache: not confirmed")
+	}
+	if s.Confirm("east", map[string]uint64{}, 34) {
+		t.Fatal("an object deleted in the member is still in the cache: not confirmed")
+	}
+	s.Upsert("east", upstream("east", "ns", "a", "40", nil), 40)
+	if !s.Confirm("east", map[string]uint64{key: 33}, 35) {
+		t.Fatal("the cache is newer than the live read: confirmed")
+	}
+}

@@ -26,6 +26,7 @@ import (
 	"k8s.io/klog/v2"
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
+	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
 	"github.com/meridianfed/meridian/pkg/federation/cache"
 	"github.com/meridianfed/meridian/pkg/federation/member"
 	meridianclient "github.com/meridianfed/meridian/pkg/generated/clientset/versioned"
@@ -258,4 +259,51 @@ func (r *Registry) stopAll() {
 		e.conn.Stop()
 		delete(r.entries, name)
 	}
+}
+
+// Confirm makes a list of one Gloo kind a consistent read: every allowed,
+// reachable member is listed live (metadata only) in parallel, each within
+// timeout, and the cache must show at least that state before the list is
+// served; events in flight get until the timeout to arrive. A member that
+// does not answer in time, or that the cache does not catch up with, never
+// fails or stalls the request: it gets a warning and its cached objects are
+// served.
+func (r *Registry) Confirm(ctx context.Context, kind viewsv1alpha1.GlooKind, store *cache.Store, allowed func(string) bool, timeout time.Duration) []string {
+	r.mu.RLock()
+	var conns []*member.Connection
+	for name, e := range r.entries {
+		if allowed(name) && e.conn.Health().Reachable {
+			conns = append(conns, e.conn)
+		}
+	}
+	r.mu.RUnlock()
+	warnings := make([]string, len(conns))
+	var wg sync.WaitGroup
+	for i, conn := range conns {
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			live, rv, err := conn.LiveVersions(ctx, kind)
+			if err != nil {
+				warnings[i] = fmt.Sprintf("cluster %s did not answer a consistent read within %s (%v): its %s are served from cache", conn.Name(), timeout, err, kind.Resource)
+				return
+			}
+			for !store.Confirm(conn.Name(), live, rv) {
+				select {
+				case <-ctx.Done():
+					warnings[i] = fmt.Sprintf("cluster %s: the cache did not catch up with the member within %s: its %s may be stale", conn.Name(), timeout, kind.Resource)
+					return
+				case <-time.After(10 * time.Millisecond):
+				}
+			}
+		})
+	}
+	wg.Wait()
+	var out []string
+	for _, w := range warnings {
+		if w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
 }

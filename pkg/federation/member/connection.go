@@ -15,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
 	toolscache "k8s.io/client-go/tools/cache"
 	"k8s.io/klog/v2"
@@ -56,6 +57,10 @@ type Connection struct {
 	workloads struct {
 		deployments, daemonSets, services, pods, nodes toolscache.SharedIndexInformer
 	}
+
+	metaOnce sync.Once
+	meta     metadata.Interface
+	metaErr  error
 
 	cancel context.CancelFunc
 	done   chan struct{}

@@ -41,6 +41,10 @@ type ClusterAccess interface {
 	// Warnings returns one message per registered cluster that is not fully
 	// served (unreachable, misregistered), for the clusters allowed.
 	Warnings(allowed func(cluster string) bool) []string
+	// Confirm makes the store current for a consistent read of a Gloo kind
+	// (live fan-out to the allowed members) and returns warnings for the
+	// members it could not confirm in time.
+	Confirm(ctx context.Context, kind viewsv1alpha1.GlooKind, store *cache.Store, allowed func(cluster string) bool) []string
 }
 
 // Kind describes one view kind to the storage.
@@ -52,6 +56,9 @@ type Kind struct {
 	New        func() runtime.Object
 	NewList    func() runtime.Object
 	Table      *TableConverter
+	// Gloo is set for the views of Gloo kinds: their lists without a
+	// resourceVersion are consistent reads, confirmed live with the members.
+	Gloo *viewsv1alpha1.GlooKind
 }
 
 // REST is the storage of one view kind.
@@ -128,6 +135,12 @@ func (r *REST) List(ctx context.Context, opts *metainternalversion.ListOptions) 
 			return nil, apierrors.NewBadRequest("invalid continue token: start the list again without it")
 		}
 	}
+	var confirmWarnings []string
+	if r.kind.Gloo != nil && opts != nil && opts.ResourceVersion == "" && token.RV == "" {
+		// resourceVersion unset: a consistent read. resourceVersion="0" (and
+		// the pages after the first) are served from the cache as it is.
+		confirmWarnings = r.access.Confirm(ctx, *r.kind.Gloo, r.store, allowed)
+	}
 	items, vector := r.store.Snapshot(keep)
 	rv := vector.Encode()
 	if token.RV != "" {
@@ -158,7 +171,7 @@ func (r *REST) List(ctx context.Context, opts *metainternalversion.ListOptions) 
 	}
 	lm.SetResourceVersion(rv)
 	lm.SetContinue(next)
-	for _, w := range r.access.Warnings(allowed) {
+	for _, w := range append(r.access.Warnings(allowed), confirmWarnings...) {
 		warning.AddWarning(ctx, "", w)
 	}
 	return list, nil
