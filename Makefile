@@ -49,6 +49,13 @@ unit: ## Unit tests of pure logic (no servers).
 e2e: tools ## End-to-end suite (Ginkgo v2) on real etcd and kube-apiservers.
 	$(GO) test -count=1 -timeout $(E2E_TIMEOUT) ./test/e2e/... -ginkgo.v
 
+.PHONY: bench
+bench: tools ## Benchmarks on the real environment; writes docs/benchmarks.md (BENCH_ARGS="--members 10 --upstreams 1000").
+	$(GO) build -o $(BIN)/meridian-apiserver ./cmd/apiserver
+	$(GO) run ./hack/bench --apiserver $(BIN)/meridian-apiserver $(BENCH_ARGS) > docs/benchmarks.md.new
+	mv docs/benchmarks.md.new docs/benchmarks.md
+	cat docs/benchmarks.md
+
 .PHONY: verify
 verify: ## Fail when generated code is stale, or gofmt / go vet complain.
 	hack/verify.sh

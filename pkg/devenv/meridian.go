@@ -192,6 +192,16 @@ func (e *Environment) StartMeridian(ctx context.Context, opts MeridianOptions) (
 	return m, nil
 }
 
+// PID is the aggregated API server's process id (0 when it is not running).
+func (m *Meridian) PID() int {
+	m.process.mu.Lock()
+	defer m.process.mu.Unlock()
+	if m.process.cmd == nil {
+		return 0
+	}
+	return m.process.cmd.Process.Pid
+}
+
 // Stop ends the aggregated API server (the environment's Stop does too).
 func (m *Meridian) Stop() { m.process.stop() }
 
