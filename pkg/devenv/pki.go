@@ -48,25 +48,35 @@ func serialNumber() (*big.Int, error) {
 
 // newCA creates a self-signed certificate authority.
 func newCA(commonName string) (*keyPair, error) {
-	key, keyPEM, err := newKey()
+	tmpl, key, keyPEM, err := newTemplate(pkix.Name{CommonName: commonName})
 	if err != nil {
 		return nil, err
+	}
+	tmpl.KeyUsage |= x509.KeyUsageCertSign
+	tmpl.BasicConstraintsValid = true
+	tmpl.IsCA = true
+	return sign(tmpl, tmpl, key, key, keyPEM)
+}
+
+// newTemplate returns a certificate template with a fresh key and serial,
+// valid from an hour ago (clock skew) for certValidity.
+func newTemplate(subject pkix.Name) (*x509.Certificate, crypto.Signer, []byte, error) {
+	key, keyPEM, err := newKey()
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	serial, err := serialNumber()
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	now := time.Now()
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
-		Subject:               pkix.Name{CommonName: commonName},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(certValidity),
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	return sign(tmpl, tmpl, key, key, keyPEM)
+	return &x509.Certificate{
+		SerialNumber: serial,
+		Subject:      subject,
+		NotBefore:    now.Add(-time.Hour),
+		NotAfter:     now.Add(certValidity),
+		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
+	}, key, keyPEM, nil
 }
 
 // certRequest describes a leaf certificate to issue.
@@ -80,25 +90,13 @@ type certRequest struct {
 
 // issue signs a new leaf certificate with the CA.
 func (ca *keyPair) issue(req certRequest) (*keyPair, error) {
-	key, keyPEM, err := newKey()
+	tmpl, key, keyPEM, err := newTemplate(pkix.Name{CommonName: req.commonName, Organization: req.organization})
 	if err != nil {
 		return nil, err
 	}
-	serial, err := serialNumber()
-	if err != nil {
-		return nil, err
-	}
-	now := time.Now()
-	tmpl := &x509.Certificate{
-		SerialNumber: serial,
-		Subject:      pkix.Name{CommonName: req.commonName, Organization: req.organization},
-		NotBefore:    now.Add(-time.Hour),
-		NotAfter:     now.Add(certValidity),
-		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
-		ExtKeyUsage:  req.usages,
-		IPAddresses:  req.ipAddresses,
-		DNSNames:     req.dnsNames,
-	}
+	tmpl.ExtKeyUsage = req.usages
+	tmpl.IPAddresses = req.ipAddresses
+	tmpl.DNSNames = req.dnsNames
 	return sign(tmpl, ca.cert, key, ca.key, keyPEM)
 }
 
