@@ -335,7 +335,7 @@ func expectEvent(ctx context.Context, w watch.Interface, typ watch.EventType, na
 		select {
 		case ev, ok := <-w.ResultChan():
 			Expect(ok).To(BeTrue(), "the watch closed while waiting for %s %s", typ, name)
-			if u, isUpstream := ev.Object.(*viewsv1alpha1.Upstream); isUpstream && ev.Type == typ && u.Name == name {
+			if o, isObject := ev.Object.(metav1.Object); isObject && ev.Type == typ && o.GetName() == name {
 				return
 			}
 		case <-deadline:
@@ -345,3 +345,34 @@ func expectEvent(ctx context.Context, w watch.Interface, typ watch.EventType, na
 		}
 	}
 }
+
+var _ = Describe("Cluster membership", func() {
+	It("a cluster leaving and joining produces DELETED and ADDED events in open watches, without closing them", func(ctx SpecContext) {
+		waitForMembersInViews(ctx)
+		fed := views().FedV1alpha1().KubernetesClusters("meridian-system")
+		Eventually(func() error {
+			_, err := views().ViewsV1alpha1().Gateways("gloo-system").Get(ctx, "east.gateway-proxy", metav1.GetOptions{})
+			return err
+		}).WithContext(ctx).WithTimeout(30 * time.Second).Should(Succeed())
+
+		w, err := views().ViewsV1alpha1().Gateways("gloo-system").Watch(ctx, metav1.ListOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		defer w.Stop()
+
+		east, err := fed.Get(ctx, "east", metav1.GetOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(fed.Delete(ctx, "east", metav1.DeleteOptions{})).To(Succeed())
+		rejoin := east.DeepCopy()
+		rejoin.ResourceVersion, rejoin.UID = "", ""
+		DeferCleanup(func(ctx context.Context) {
+			if _, err := fed.Get(ctx, "east", metav1.GetOptions{}); apierrors.IsNotFound(err) {
+				_, _ = fed.Create(ctx, rejoin, metav1.CreateOptions{})
+			}
+		})
+		expectEvent(ctx, w, watch.Deleted, "east.gateway-proxy")
+
+		_, err = fed.Create(ctx, rejoin, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		expectEvent(ctx, w, watch.Added, "east.gateway-proxy")
+	})
+})
