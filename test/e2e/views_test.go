@@ -376,3 +376,60 @@ var _ = Describe("Cluster membership", func() {
 		expectEvent(ctx, w, watch.Added, "east.gateway-proxy")
 	})
 })
+
+var _ = Describe("Watch resumption", func() {
+	It("resumes from a list's resourceVersion with exactly the changes made since, and answers 410 for one it cannot honour", func(ctx SpecContext) {
+		waitForMembersInViews(ctx)
+		client := views().ViewsV1alpha1().Upstreams("team-b")
+		members := glooclient.NewForConfigOrDie(env.Member("east").RESTConfig()).GlooV1().Upstreams("team-b")
+		_, err := members.Create(ctx, glooUpstream("team-b", "resume-existing", core.StateAccepted), metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func(ctx context.Context) { _ = members.Delete(ctx, "resume-existing", metav1.DeleteOptions{}) })
+		var list *viewsv1alpha1.UpstreamList
+		Eventually(func(g Gomega) {
+			list, err = client.List(ctx, metav1.ListOptions{})
+			g.Expect(err).NotTo(HaveOccurred())
+			var names []string
+			for _, u := range list.Items {
+				names = append(names, u.Name)
+			}
+			g.Expect(names).To(ContainElement("east.resume-existing"))
+		}).WithContext(ctx).WithTimeout(30 * time.Second).Should(Succeed())
+
+		By("changing the member after the list, then watching from the list's resourceVersion")
+		_, err = members.Create(ctx, glooUpstream("team-b", "resume-new", core.StateAccepted), metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func(ctx context.Context) { _ = members.Delete(ctx, "resume-new", metav1.DeleteOptions{}) })
+		Expect(members.Delete(ctx, "resume-existing", metav1.DeleteOptions{})).To(Succeed())
+		// Let the changes reach the cache before the watch starts, so they
+		// come from the history, not from the live stream.
+		Eventually(func() error {
+			_, err := client.Get(ctx, "east.resume-existing", metav1.GetOptions{})
+			return err
+		}).WithContext(ctx).WithTimeout(30 * time.Second).Should(MatchError(ContainSubstring("not found")))
+
+		w, err := client.Watch(ctx, metav1.ListOptions{ResourceVersion: list.ResourceVersion})
+		Expect(err).NotTo(HaveOccurred())
+		defer w.Stop()
+		var got []string
+		timeout := time.After(3 * time.Second)
+	collect:
+		for {
+			select {
+			case ev, ok := <-w.ResultChan():
+				Expect(ok).To(BeTrue())
+				if o, isObject := ev.Object.(metav1.Object); isObject && strings.HasPrefix(o.GetName(), "east.resume-") {
+					got = append(got, string(ev.Type)+" "+o.GetName())
+				}
+			case <-timeout:
+				break collect
+			}
+		}
+		Expect(got).To(Equal([]string{"ADDED east.resume-new", "DELETED east.resume-existing"}),
+			"exactly the changes since the list, each once, in the member's order")
+
+		By("refusing a resourceVersion this API never gave out, so the client relists")
+		_, err = client.Watch(ctx, metav1.ListOptions{ResourceVersion: "12345"})
+		Expect(apierrors.IsResourceExpired(err) || apierrors.IsGone(err)).To(BeTrue(), "got %v", err)
+	})
+})
