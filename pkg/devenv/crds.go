@@ -2,17 +2,14 @@ package devenv
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apiextensionsclient "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/rest"
-	"sigs.k8s.io/yaml"
 
 	"github.com/meridianfed/meridian/pkg/manifest"
 )
@@ -30,31 +27,23 @@ func InstallCRDs(ctx context.Context, cfg *rest.Config, manifests ...[]byte) err
 	if err != nil {
 		return err
 	}
+	applier, err := manifest.NewApplier(cfg, FieldManager)
+	if err != nil {
+		return err
+	}
+	objs, err := manifest.Decode(manifests)
+	if err != nil {
+		return err
+	}
 	var names []string
-	for _, data := range manifests {
-		docs, err := manifest.SplitYAML(data)
-		if err != nil {
+	for _, o := range objs {
+		if o.GetKind() != "CustomResourceDefinition" {
+			return fmt.Errorf("expected a CustomResourceDefinition, got %s %q", o.GetKind(), o.GetName())
+		}
+		if _, err := applier.Apply(ctx, o); err != nil {
 			return err
 		}
-		for _, doc := range docs {
-			body, err := yaml.YAMLToJSON(doc)
-			if err != nil {
-				return fmt.Errorf("decoding CRD manifest: %w", err)
-			}
-			var crd metav1.PartialObjectMetadata
-			if err := json.Unmarshal(body, &crd); err != nil {
-				return fmt.Errorf("decoding CRD manifest: %w", err)
-			}
-			if crd.Kind != "CustomResourceDefinition" {
-				return fmt.Errorf("expected a CustomResourceDefinition, got %s %q", crd.Kind, crd.Name)
-			}
-			force := true
-			if _, err := client.ApiextensionsV1().CustomResourceDefinitions().Patch(ctx, crd.Name, types.ApplyPatchType, body,
-				metav1.PatchOptions{FieldManager: FieldManager, Force: &force}); err != nil {
-				return fmt.Errorf("applying CRD %s: %w", crd.Name, err)
-			}
-			names = append(names, crd.Name)
-		}
+		names = append(names, o.GetName())
 	}
 	for _, name := range names {
 		err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {

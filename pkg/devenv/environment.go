@@ -440,9 +440,6 @@ func (c *Cluster) RESTConfig() *rest.Config {
 	}
 }
 
-// Port is the server's port on 127.0.0.1.
-func (c *Cluster) Port() int { return c.port }
-
 // Running reports whether the server process is up (not whether it is ready).
 func (c *Cluster) Running() bool {
 	exited, _ := c.process.exited()

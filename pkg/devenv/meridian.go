@@ -202,12 +202,6 @@ func (m *Meridian) PID() int {
 	return m.process.cmd.Process.Pid
 }
 
-// Stop ends the aggregated API server (the environment's Stop does too).
-func (m *Meridian) Stop() { m.process.stop() }
-
-// Start restarts a stopped aggregated API server with the same flags.
-func (m *Meridian) Start() error { return m.process.start() }
-
 // RegisterMembers registers every member through the same code path as
 // `meridianctl cluster register`.
 func (e *Environment) RegisterMembers(ctx context.Context, names ...string) error {

@@ -295,13 +295,6 @@ func (s *Store) ClusterObjects(cluster string) []Object {
 	return out
 }
 
-// HasCluster reports whether the store holds the cluster's state.
-func (s *Store) HasCluster(cluster string) bool {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.clusters[cluster] != nil
-}
-
 // Confirm reports whether the store's state of a cluster is at least as new
 // as a live listing of the member taken at listRV (live: view key →
 // member resourceVersion). When it is, the cluster's position advances to

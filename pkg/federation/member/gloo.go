@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"strings"
+	"sync/atomic"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -78,16 +79,12 @@ type viewStore struct {
 	kind    string
 	store   *cache.Store
 	conn    *Connection
-	synced  bool
+	synced  atomic.Bool
 }
 
 var _ toolscache.ReflectorStore = (*viewStore)(nil)
 
-func (s *viewStore) hasSynced() bool {
-	s.conn.health.mu.Lock()
-	defer s.conn.health.mu.Unlock()
-	return s.synced
-}
+func (s *viewStore) hasSynced() bool { return s.synced.Load() }
 
 func (s *viewStore) Add(obj any) error    { return s.upsert(obj) }
 func (s *viewStore) Update(obj any) error { return s.upsert(obj) }
@@ -128,9 +125,7 @@ func (s *viewStore) Replace(list []any, resourceVersion string) error {
 	}
 	s.store.Replace(s.cluster, objs, rv)
 	s.conn.observeRV(resourceVersion)
-	s.conn.health.mu.Lock()
-	s.synced = true
-	s.conn.health.mu.Unlock()
+	s.synced.Store(true)
 	s.conn.trigger()
 	return nil
 }
