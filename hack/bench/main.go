@@ -17,6 +17,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -32,6 +33,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 
 	"github.com/meridianfed/meridian/pkg/apis/gloo/core"
@@ -48,14 +50,15 @@ func main() {
 	perMember := flag.Int("upstreams", 1000, "Upstreams per member")
 	rounds := flag.Int("rounds", 10, "timed lists per variant")
 	apiserver := flag.String("apiserver", "bin/meridian-apiserver", "meridian-apiserver binary")
+	heapProfile := flag.String("heap-profile", "", "also write the server's heap profile (with every object cached) to this file, for go tool pprof")
 	flag.Parse()
-	if err := run(*members, *perMember, *rounds, *apiserver); err != nil {
+	if err := run(*members, *perMember, *rounds, *apiserver, *heapProfile); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(nMembers, perMember, rounds int, apiserver string) error {
+func run(nMembers, perMember, rounds int, apiserver, heapProfile string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
 	dir, err := os.MkdirTemp("", "meridian-bench-")
@@ -82,36 +85,36 @@ func run(nMembers, perMember, rounds int, apiserver string) error {
 	for _, n := range crdNames {
 		crds = append(crds, files[n])
 	}
-	var wg sync.WaitGroup
-	errs := make([]error, len(env.Members))
-	for i, m := range env.Members {
-		wg.Go(func() {
-			if err := devenv.InstallCRDs(ctx, m.RESTConfig(), crds...); err != nil {
-				errs[i] = err
-				return
-			}
-			n := perMember
-			if m.Name == "baseline" {
-				n = perMember * nMembers // the same objects, in one kube-apiserver
-			}
-			errs[i] = createUpstreams(ctx, m.RESTConfig(), m.Name, n)
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
+	// Gloo's CRDs everywhere; the baseline gets its Upstreams now, the
+	// members only once Meridian watches them, so that the memory the cached
+	// objects add is measured apart from what each member costs.
+	err = forEachMember(env.Members, func(m *devenv.Cluster) error {
+		if err := devenv.InstallCRDs(ctx, m.RESTConfig(), crds...); err != nil {
 			return err
 		}
+		if m.Name == "baseline" {
+			return createUpstreams(ctx, m.RESTConfig(), m.Name, perMember*nMembers) // the same objects, in one kube-apiserver
+		}
+		return createNamespace(ctx, m.RESTConfig(), "bench")
+	})
+	if err != nil {
+		return err
 	}
-	fmt.Fprintf(os.Stderr, "created %d Upstreams in each of %d members and %d in the baseline\n", perMember, nMembers, perMember*nMembers)
+	fmt.Fprintf(os.Stderr, "created %d Upstreams in the baseline\n", perMember*nMembers)
 
 	m, err := env.StartMeridian(ctx, devenv.MeridianOptions{APIServer: apiserver})
 	if err != nil {
 		return err
 	}
-	// The server's memory before any member is registered, so the report can
-	// give what the cached objects add.
-	time.Sleep(2 * time.Second)
+	debug, err := debugClient(env, m)
+	if err != nil {
+		return err
+	}
+	time.Sleep(2 * time.Second) // the aggregator fetches the OpenAPI, which the server then keeps
+	heapAlone, err := liveHeap(ctx, debug)
+	if err != nil {
+		return err
+	}
 	rss0, err := rssOf(m.PID())
 	if err != nil {
 		return err
@@ -120,21 +123,53 @@ func run(nMembers, perMember, rounds int, apiserver string) error {
 		return err
 	}
 	viewsCfg := env.Management.RESTConfig()
-	viewsCfg.WarningHandler = rest.NoWarnings{}
+	warnings := &lastWarnings{}
+	viewsCfg.WarningHandlerWithContext = warnings
 	views := meridianclient.NewForConfigOrDie(viewsCfg)
-	want := nMembers * perMember
-	deadline := time.Now().Add(5 * time.Minute)
-	for {
-		l, err := views.ViewsV1alpha1().Upstreams("bench").List(ctx, metav1.ListOptions{ResourceVersion: "0"})
-		if err == nil && len(l.Items) == want {
-			break
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("views never showed %d Upstreams", want)
-		}
-		time.Sleep(500 * time.Millisecond)
+	// Every member connected and synced: a consistent list answers with no
+	// warning about any of them.
+	if err := waitFor(ctx, 2*time.Minute, "every member synced", func() bool {
+		warnings.reset()
+		_, err := views.ViewsV1alpha1().Upstreams("bench").List(ctx, metav1.ListOptions{})
+		return err == nil && warnings.count() == 0
+	}); err != nil {
+		return err
+	}
+	heapMembers, err := liveHeap(ctx, debug)
+	if err != nil {
+		return err
 	}
 
+	err = forEachMember(env.Members[1:], func(m *devenv.Cluster) error {
+		return createUpstreams(ctx, m.RESTConfig(), m.Name, perMember)
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "created %d Upstreams in each of %d members\n", perMember, nMembers)
+	want := nMembers * perMember
+	if err := waitFor(ctx, 5*time.Minute, fmt.Sprintf("the views to show %d Upstreams", want), func() bool {
+		l, err := views.ViewsV1alpha1().Upstreams("bench").List(ctx, metav1.ListOptions{ResourceVersion: "0"})
+		return err == nil && len(l.Items) == want
+	}); err != nil {
+		return err
+	}
+	heapObjects, err := liveHeap(ctx, debug)
+	if err != nil {
+		return err
+	}
+	if heapProfile != "" {
+		prof, err := debug.Get().AbsPath("/debug/pprof/heap").Param("gc", "1").DoRaw(ctx)
+		if err != nil {
+			return fmt.Errorf("heap profile: %w", err)
+		}
+		if err := os.WriteFile(heapProfile, prof, 0o644); err != nil {
+			return err
+		}
+	}
+	viewsCfg.WarningHandlerWithContext = nil
+	viewsCfg.WarningHandler = rest.NoWarnings{}
+	views = meridianclient.NewForConfigOrDie(viewsCfg)
 	baseline := glooclient.NewForConfigOrDie(env.Member("baseline").RESTConfig())
 	direct := timeLists(ctx, rounds, func() (int, error) {
 		l, err := baseline.GlooV1().Upstreams("bench").List(ctx, metav1.ListOptions{})
@@ -183,10 +218,14 @@ func run(nMembers, perMember, rounds int, apiserver string) error {
 	fmt.Printf("| watch event latency, direct member watch (p50 / p99) | %s / %s | |\n", pct(directLat, 50), pct(directLat, 99))
 	fmt.Printf("| watch event latency through the views (p50 / p99) | %s / %s | |\n", pct(viewLat, 50), pct(viewLat, 99))
 	fmt.Printf("| added watch latency (p50 of views − p50 of direct) | %s | ≤ 5ms |\n", pct(viewLat, 50)-pct(directLat, 50))
-	added := float64(rss - rss0)
-	fmt.Printf("| meridian-apiserver resident memory: before members %.1f MiB, with %d cached Upstreams %.1f MiB | %.0f bytes added per cached object vs %.0f bytes of JSON per object (ratio %.2f) | ≤ 1.5 |\n",
-		float64(rss0)/(1<<20), want, float64(rss)/(1<<20), added/float64(want), jsonBytes, added/float64(want)/jsonBytes)
-	fmt.Printf("\nThe memory added includes everything that grows with members: each member's watches and client, the discovery informers, the watch history, and garbage the Go runtime has not returned to the OS (resident memory, not live heap).\n")
+	perObject := float64(heapObjects-heapMembers) / float64(want)
+	fmt.Printf("| meridian-apiserver live heap per cached object: %.1f MiB with %d members and no Upstreams, %.1f MiB with %d cached Upstreams | %.0f bytes per cached object vs %.0f bytes of JSON per object (ratio %.2f) | ≤ 1.5 |\n",
+		float64(heapMembers)/(1<<20), nMembers, float64(heapObjects)/(1<<20), want, perObject, jsonBytes, perObject/jsonBytes)
+	fmt.Printf("| meridian-apiserver live heap per member (watches, clients, informers of one member with nothing cached) | %.0f KiB (%.1f MiB alone, %.1f MiB with %d members) | |\n",
+		float64(heapMembers-heapAlone)/float64(nMembers)/1024, float64(heapAlone)/(1<<20), float64(heapMembers)/(1<<20), nMembers)
+	fmt.Printf("| meridian-apiserver resident memory (for reference): alone %.1f MiB, after the run %.1f MiB | | |\n",
+		float64(rss0)/(1<<20), float64(rss)/(1<<20))
+	fmt.Printf("\nLive heap is read from the server's own `/debug/pprof/heap?gc=1` (HeapAlloc right after a forced garbage collection), first with the members registered and synced but holding no Upstreams, then once the views show every Upstream (created while Meridian watched, so the watch history holds their events too). The JSON size is that of the objects as the baseline kube-apiserver serves them. Resident memory also holds freed memory the Go runtime has not yet returned to the OS.\n")
 	return nil
 }
 
@@ -231,9 +270,59 @@ func pct(d []time.Duration, p int) time.Duration {
 	return s[(len(s)-1)*p/100]
 }
 
-func createUpstreams(ctx context.Context, cfg *rest.Config, cluster string, n int) error {
+// forEachMember runs f for every cluster in parallel, and returns the first error.
+func forEachMember(clusters []*devenv.Cluster, f func(*devenv.Cluster) error) error {
+	var wg sync.WaitGroup
+	errs := make([]error, len(clusters))
+	for i, c := range clusters {
+		wg.Go(func() { errs[i] = f(c) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func waitFor(ctx context.Context, timeout time.Duration, what string, done func() bool) error {
+	deadline := time.Now().Add(timeout)
+	for !done() {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("timed out after %s waiting for %s", timeout, what)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+	return nil
+}
+
+// lastWarnings counts the Warning headers the views answer with.
+type lastWarnings struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (w *lastWarnings) HandleWarningHeaderWithContext(_ context.Context, _ int, _ string, _ string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.n++
+}
+
+func (w *lastWarnings) reset() { w.mu.Lock(); w.n = 0; w.mu.Unlock() }
+
+func (w *lastWarnings) count() int { w.mu.Lock(); defer w.mu.Unlock(); return w.n }
+
+func createNamespace(ctx context.Context, cfg *rest.Config, name string) error {
 	kube := kubernetes.NewForConfigOrDie(cfg)
-	if _, err := kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "bench"}}, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+	_, err := kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{})
+	if apierrors.IsAlreadyExists(err) {
+		return nil
+	}
+	return err
+}
+
+func createUpstreams(ctx context.Context, cfg *rest.Config, cluster string, n int) error {
+	if err := createNamespace(ctx, cfg, "bench"); err != nil {
 		return err
 	}
 	gloo := glooclient.NewForConfigOrDie(cfg).GlooV1().Upstreams("bench")
@@ -342,6 +431,34 @@ func waitAdded(ctx context.Context, w watch.Interface, name string, start time.T
 			return 0, ctx.Err()
 		}
 	}
+}
+
+// debugClient talks to the aggregated server directly (not through the
+// aggregator, which proxies only the API group) as the management cluster's
+// admin, whom the server authenticates by delegation.
+func debugClient(env *devenv.Environment, m *devenv.Meridian) (*rest.RESTClient, error) {
+	cfg := env.Management.RESTConfig()
+	cfg.Host = m.APIServerURL
+	cfg.CAData = m.ServingCA
+	cfg.CAFile = ""
+	cfg.ServerName = ""
+	cfg.NegotiatedSerializer = scheme.Codecs.WithoutConversion()
+	return rest.UnversionedRESTClientFor(cfg)
+}
+
+// liveHeap forces a garbage collection in the server and returns the heap
+// still allocated right after it.
+func liveHeap(ctx context.Context, c *rest.RESTClient) (int64, error) {
+	text, err := c.Get().AbsPath("/debug/pprof/heap").Param("gc", "1").Param("debug", "1").DoRaw(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("heap profile: %w", err)
+	}
+	for _, line := range strings.Split(string(text), "\n") {
+		if v, ok := strings.CutPrefix(line, "# HeapAlloc = "); ok {
+			return strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("no HeapAlloc in the server's heap profile")
 }
 
 func rssOf(pid int) (int64, error) {

@@ -46,7 +46,9 @@ type Meridian struct {
 	APIServerURL string
 	// APIServerLog is the server's log file.
 	APIServerLog string
-	process      *process
+	// ServingCA is the PEM CA that signed the server's serving certificate.
+	ServingCA []byte
+	process   *process
 }
 
 // StartMeridian installs Meridian into the management cluster the way
@@ -139,7 +141,7 @@ func (e *Environment) StartMeridian(ctx context.Context, opts MeridianOptions) (
 	if err != nil {
 		return nil, err
 	}
-	m := &Meridian{APIServerURL: "https://127.0.0.1:" + strconv.Itoa(port), APIServerLog: filepath.Join(e.Dir, "logs", "meridian-apiserver.log")}
+	m := &Meridian{APIServerURL: "https://127.0.0.1:" + strconv.Itoa(port), APIServerLog: filepath.Join(e.Dir, "logs", "meridian-apiserver.log"), ServingCA: ca.CertPEM}
 	m.process = &process{
 		name:    "meridian-apiserver",
 		path:    opts.APIServer,

@@ -97,6 +97,13 @@ func (s *Store) Replace(cluster string, objs []Object, rv uint64) {
 		cs.rv = rv
 	}
 	for _, e := range events {
+		if joining {
+			// Not kept in history: a watch resuming from a position without
+			// this cluster gets all of its current objects (see Watch), and
+			// history only serves positions after historyFrom (rv).
+			s.broadcast(cluster, e)
+			continue
+		}
 		s.record(cluster, cs, e)
 	}
 	if len(events) == 0 {
@@ -206,6 +213,11 @@ func (s *Store) record(cluster string, cs *clusterState, e event) {
 		cs.historyFrom = cs.history[cut-1].rv
 		cs.history = slices.Delete(cs.history, 0, cut)
 	}
+	s.broadcast(cluster, e)
+}
+
+// broadcast sends an event to every watcher.
+func (s *Store) broadcast(cluster string, e event) {
 	for w := range s.watchers {
 		w.send(cluster, e)
 	}

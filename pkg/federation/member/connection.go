@@ -93,12 +93,18 @@ func (c *Connection) Health() Health { return c.health.get() }
 // Start begins watching. It returns at once; Stop ends everything it started.
 func (c *Connection) Start(ctx context.Context) error {
 	ctx, c.cancel = context.WithCancel(ctx)
-	kube, err := kubernetes.NewForConfig(c.config)
+	// Watches run uncompressed: a gzip stream pins a decompressor (about
+	// 75 KB) for as long as it is open, one per watch, which per member cost
+	// more than its cached objects. Watch events are small; the consistent
+	// reads' metadata lists (LiveVersions) keep compression.
+	watchConfig := rest.CopyConfig(c.config)
+	watchConfig.DisableCompression = true
+	kube, err := kubernetes.NewForConfig(watchConfig)
 	if err != nil {
 		return fmt.Errorf("cluster %s: %w", c.name, err)
 	}
 	for _, k := range viewsv1alpha1.GlooKinds {
-		if err := c.startGlooReflector(ctx, k); err != nil {
+		if err := c.startGlooReflector(ctx, watchConfig, k); err != nil {
 			return err
 		}
 	}

@@ -3,8 +3,8 @@ package member
 import (
 	"context"
 	"fmt"
-	"maps"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -22,8 +22,8 @@ import (
 
 // startGlooReflector watches one Gloo kind on the member and feeds its view
 // store. Objects are decoded straight into view types (see memberScheme).
-func (c *Connection) startGlooReflector(ctx context.Context, k viewsv1alpha1.GlooKind) error {
-	cfg := rest.CopyConfig(c.config)
+func (c *Connection) startGlooReflector(ctx context.Context, config *rest.Config, k viewsv1alpha1.GlooKind) error {
+	cfg := rest.CopyConfig(config)
 	gv := k.Member.GroupVersion()
 	cfg.GroupVersion = &gv
 	cfg.APIPath = "/apis"
@@ -153,16 +153,56 @@ func (s *viewStore) toView(obj any) (cache.Object, uint64, error) {
 		return nil, 0, err
 	}
 	o.SetName(viewsv1alpha1.ClusterName(s.cluster, o.GetName()))
-	lbls := maps.Clone(o.GetLabels())
-	if lbls == nil {
-		lbls = map[string]string{}
+	o.SetNamespace(intern(o.GetNamespace()))
+	// Label keys and values repeat across objects (discovered_by,
+	// app=..., gloo's own): interned, every object shares one copy.
+	lbls := make(map[string]string, len(o.GetLabels())+1)
+	for k, v := range o.GetLabels() {
+		lbls[intern(k)] = intern(v)
 	}
 	lbls[viewsv1alpha1.ClusterLabel] = s.cluster
 	o.SetLabels(lbls)
+	if a := o.GetAnnotations(); len(a) > 0 {
+		interned := make(map[string]string, len(a))
+		for k, v := range a {
+			interned[intern(k)] = v
+		}
+		o.SetAnnotations(interned)
+	}
 	o.SetManagedFields(nil)
 	o.GetObjectKind().SetGroupVersionKind(schema.GroupVersionKind{})
 	return o, rv, nil
 }
+
+// intern returns a shared copy of s, so that equal strings held by many
+// cached objects (namespaces, label keys, common label values) cost one
+// allocation. The table is bounded: past its size, or for long strings,
+// strings are kept as they are. (unique.Make would forget a string as soon as
+// no handle to it is left, which is at once here.)
+func intern(s string) string {
+	if s == "" || len(s) > internMaxLen {
+		return s
+	}
+	interned.mu.Lock()
+	defer interned.mu.Unlock()
+	if c, ok := interned.m[s]; ok {
+		return c
+	}
+	if len(interned.m) < internMaxEntries {
+		interned.m[s] = s
+	}
+	return s
+}
+
+const (
+	internMaxLen     = 128
+	internMaxEntries = 1 << 14
+)
+
+var interned = struct {
+	mu sync.Mutex
+	m  map[string]string
+}{m: map[string]string{}}
 
 // memberNameOf returns the member-side name of a view object of cluster.
 func memberNameOf(cluster, viewName string) string {
