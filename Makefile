@@ -23,12 +23,24 @@ $(BIN)/etcd: hack/tools/etcd/go.mod hack/tools/etcd/go.sum hack/tools/etcd/main.
 	@echo ">> building etcd (pinned in hack/tools/etcd/go.mod; first build takes ~2 minutes)"
 	cd hack/tools/etcd && $(GO) build -o $@ .
 
-$(BIN)/kube-apiserver: hack/tools/kube-apiserver/go.mod hack/tools/kube-apiserver/go.sum hack/tools/kube-apiserver/main.go
-	@echo ">> building kube-apiserver (pinned in hack/tools/kube-apiserver/go.mod; first build takes ~10 minutes on 2 cores)"
-	cd hack/tools/kube-apiserver && $(GO) build -o $@ .
+KUBE_TOOL := hack/tools/kubernetes/go.mod hack/tools/kubernetes/go.sum
+# Stamp the version the pinned module is (an unstamped build reports v0.0.0-master).
+KUBE_VERSION := $(shell sed -n 's|^\tk8s.io/kubernetes v||p' hack/tools/kubernetes/go.mod)
+KUBE_LDFLAGS := -X k8s.io/component-base/version.gitVersion=v$(KUBE_VERSION) \
+	-X k8s.io/component-base/version.gitMajor=$(word 1,$(subst ., ,$(KUBE_VERSION))) \
+	-X k8s.io/component-base/version.gitMinor=$(word 2,$(subst ., ,$(KUBE_VERSION))) \
+	-X k8s.io/component-base/version.gitTreeState=clean
+
+$(BIN)/kube-apiserver: $(KUBE_TOOL) hack/tools/kubernetes/cmd/kube-apiserver/main.go
+	@echo ">> building kube-apiserver (pinned in hack/tools/kubernetes/go.mod; first build takes ~10 minutes on 2 cores)"
+	cd hack/tools/kubernetes && $(GO) build -ldflags '$(KUBE_LDFLAGS)' -o $@ ./cmd/kube-apiserver
+
+$(BIN)/kube-controller-manager: $(KUBE_TOOL) hack/tools/kubernetes/cmd/kube-controller-manager/main.go
+	@echo ">> building kube-controller-manager (same pinned module; a few minutes after kube-apiserver)"
+	cd hack/tools/kubernetes && $(GO) build -ldflags '$(KUBE_LDFLAGS)' -o $@ ./cmd/kube-controller-manager
 
 .PHONY: tools
-tools: $(BIN)/etcd $(BIN)/kube-apiserver ## Build etcd and kube-apiserver into bin/.
+tools: $(BIN)/etcd $(BIN)/kube-apiserver $(BIN)/kube-controller-manager ## Build etcd, kube-apiserver and kube-controller-manager into bin/.
 
 ##@ Demo
 .PHONY: demo

@@ -39,7 +39,7 @@ type Options struct {
 	// Dir holds everything the environment writes: pki/, logs/, etcd data and
 	// the kubeconfigs. It is created if missing; existing content is replaced.
 	Dir string
-	// BinDir holds the etcd and kube-apiserver binaries. Empty means the
+	// BinDir holds the etcd, kube-apiserver and kube-controller-manager binaries. Empty means the
 	// MERIDIAN_BIN_DIR environment variable, else bin/ at the repository root.
 	BinDir string
 	// Members are the names of the member clusters (DNS labels).
@@ -174,6 +174,9 @@ func Start(ctx context.Context, opts Options) (_ *Environment, err error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	if err := e.startControllerManagers(); err != nil {
+		return nil, err
+	}
 	e.logf("environment ready in %s (management + %d members)", time.Since(start).Round(100*time.Millisecond), len(e.Members))
 	return e, nil
 }
@@ -208,7 +211,7 @@ func (e *Environment) logf(format string, args ...any) {
 	}
 }
 
-// resolveBinDir finds the directory with the etcd and kube-apiserver binaries.
+// resolveBinDir finds the directory with the etcd and Kubernetes binaries.
 func resolveBinDir(dir string) (string, error) {
 	if dir == "" {
 		dir = os.Getenv("MERIDIAN_BIN_DIR")
@@ -220,7 +223,7 @@ func resolveBinDir(dir string) (string, error) {
 		}
 		dir = filepath.Join(root, "bin")
 	}
-	for _, b := range []string{"etcd", "kube-apiserver"} {
+	for _, b := range []string{"etcd", "kube-apiserver", "kube-controller-manager"} {
 		if _, err := os.Stat(filepath.Join(dir, b)); err != nil {
 			return "", fmt.Errorf("devenv: %s not found in %s: run `make bin/%s` (or `make tools`) first", b, dir, b)
 		}
@@ -246,6 +249,39 @@ func RepoRoot() (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// startControllerManagers runs kube-controller-manager for every cluster,
+// with only the controllers a bare control plane needs to behave like a real
+// one for Meridian: on the management cluster, namespace deletion and
+// ownerReference garbage collection; on members, namespace deletion only, so
+// that the Deployments and Pods the demo writes there keep their status.
+func (e *Environment) startControllerManagers() error {
+	for _, c := range append([]*Cluster{e.Management}, e.Members...) {
+		controllers := "namespace"
+		if c == e.Management {
+			controllers = "namespace,garbagecollector"
+		}
+		p := &process{
+			name:    c.Name + " kube-controller-manager",
+			path:    filepath.Join(e.binDir, "kube-controller-manager"),
+			logFile: filepath.Join(e.Dir, "logs", c.Name+"-controller-manager.log"),
+			args: []string{
+				"--kubeconfig=" + c.Kubeconfig,
+				"--controllers=" + controllers,
+				"--secure-port=0",
+				"--leader-elect=false",
+				"--use-service-account-credentials=false",
+				"--v=1",
+			},
+		}
+		if err := p.start(); err != nil {
+			return err
+		}
+		e.extra = append(e.extra, p)
+	}
+	e.logf("kube-controller-manager running for every cluster (namespace deletion; garbage collection on the management cluster)")
+	return nil
 }
 
 func (e *Environment) startEtcd(ctx context.Context) error {

@@ -36,7 +36,7 @@ func serversUsing(dir string) []int {
 			continue // a zombie has already exited
 		}
 		exe := filepath.Base(string(bytes.SplitN(cmdline, []byte{0}, 2)[0]))
-		if (exe == "etcd" || exe == "kube-apiserver" || exe == "apiserver") && bytes.Contains(cmdline, []byte(dir)) {
+		if (exe == "etcd" || exe == "kube-apiserver" || exe == "kube-controller-manager" || exe == "apiserver") && bytes.Contains(cmdline, []byte(dir)) {
 			pids = append(pids, pid)
 		}
 	}
@@ -70,7 +70,7 @@ func startAndWaitReady(ctx context.Context, cmd *exec.Cmd, dir string, servers i
 		_, err := os.Stat(filepath.Join(dir, "ready"))
 		return err
 	}).WithContext(ctx).WithTimeout(2*time.Minute).WithPolling(200*time.Millisecond).Should(Succeed(), "%s never became ready", cmd.Path)
-	Expect(serversUsing(dir)).To(HaveLen(servers), "etcd, the management kube-apiserver, one member (and Meridian's apiserver for the demo) should be running")
+	Expect(serversUsing(dir)).To(HaveLen(servers), "etcd, a kube-apiserver and a kube-controller-manager for the management cluster and one member (and Meridian's apiserver for the demo) should be running")
 	return wait
 }
 
@@ -87,7 +87,7 @@ var _ = Describe("Process lifecycle: no server outlives the run that started it"
 		for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 			dir := GinkgoT().TempDir()
 			cmd := exec.Command(demo, "--dir", dir, "--members", "1", "--apiserver", apiserver)
-			wait := startAndWaitReady(ctx, cmd, dir, 4)
+			wait := startAndWaitReady(ctx, cmd, dir, 6)
 			Expect(cmd.Process.Signal(sig)).To(Succeed())
 			Expect(wait()).To(Succeed(), "the demo exits cleanly on %s", sig)
 			Expect(serversUsing(dir)).To(BeEmpty(), "servers left after %s", sig)
@@ -98,7 +98,7 @@ var _ = Describe("Process lifecycle: no server outlives the run that started it"
 	It("a killed demo (SIGKILL) takes its servers with it", func(ctx SpecContext) {
 		dir := GinkgoT().TempDir()
 		cmd := exec.Command(demo, "--dir", dir, "--members", "1", "--apiserver", apiserver)
-		wait := startAndWaitReady(ctx, cmd, dir, 4)
+		wait := startAndWaitReady(ctx, cmd, dir, 6)
 		Expect(cmd.Process.Kill()).To(Succeed())
 		_ = wait()
 		Eventually(func() []int { return serversUsing(dir) }).WithContext(ctx).WithTimeout(10 * time.Second).Should(BeEmpty())
@@ -120,7 +120,7 @@ var _ = Describe("Process lifecycle: no server outlives the run that started it"
 		// bash stands in for `go test`: the parent that dies on SIGTERM
 		// without passing the signal on.
 		parent := exec.Command("bash", "-c", `"$0" --dir "$1" --mode wait; true`, crasher, dir)
-		wait := startAndWaitReady(ctx, parent, dir, 3)
+		wait := startAndWaitReady(ctx, parent, dir, 5)
 		Expect(parent.Process.Signal(syscall.SIGKILL)).To(Succeed())
 		_ = wait()
 		Eventually(func() []int { return serversUsing(dir) }).WithContext(ctx).WithTimeout(15 * time.Second).Should(BeEmpty())
