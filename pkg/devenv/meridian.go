@@ -2,10 +2,7 @@ package devenv
 
 import (
 	"context"
-	"crypto/x509"
-	"encoding/base64"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,22 +10,18 @@ import (
 	"time"
 
 	authenticationv1 "k8s.io/api/authentication/v1"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
-	"github.com/meridianfed/meridian/artifacts"
-	"github.com/meridianfed/meridian/pkg/manifest"
+	"github.com/meridianfed/meridian/pkg/install"
 	"github.com/meridianfed/meridian/pkg/registration"
 )
 
 // MeridianNamespace is where Meridian runs and keeps its registrations.
-const MeridianNamespace = "meridian-system"
+const MeridianNamespace = install.DefaultNamespace
 
 // MeridianOptions configure StartMeridian.
 type MeridianOptions struct {
@@ -38,6 +31,9 @@ type MeridianOptions struct {
 	ExtraArgs []string
 	// AvailableTimeout bounds the wait for the APIService. Default 60s.
 	AvailableTimeout time.Duration
+	// Port is where the server listens (0: a free port). RunMeridianAPIServer
+	// needs the port install was given.
+	Port int
 }
 
 // Meridian is Meridian's control plane running against the environment.
@@ -51,104 +47,99 @@ type Meridian struct {
 	process   *process
 }
 
-// StartMeridian installs Meridian into the management cluster the way
-// artifacts/ describes it (namespace, CRDs, RBAC, APIService with a verified
-// caBundle) and runs the aggregated API server as a local process with its
-// ServiceAccount's token, behind an ExternalName Service pointing at
-// localhost (no kubelet runs here to start its Deployment). It returns once
-// kube-aggregator reports the APIService Available.
+// StartMeridian installs Meridian into the management cluster through
+// pkg/install, the code path of `meridianctl install`, with the aggregated
+// server outside the cluster (no kubelet runs here to start its
+// Deployment): the Service is an ExternalName for localhost. It then runs
+// the server (RunMeridianAPIServer) and returns once kube-aggregator reports
+// the APIService Available.
 func (e *Environment) StartMeridian(ctx context.Context, opts MeridianOptions) (*Meridian, error) {
-	mgmt := e.Management.RESTConfig()
-	applier, err := manifest.NewApplier(mgmt, FieldManager)
-	if err != nil {
-		return nil, err
-	}
-	crds, err := artifacts.Files("crds")
-	if err != nil {
-		return nil, err
-	}
-	if err := InstallCRDs(ctx, mgmt, crds...); err != nil {
-		return nil, err
-	}
-	docs, err := artifacts.Files("apiserver")
-	if err != nil {
-		return nil, err
-	}
-	objs, err := manifest.Decode(docs)
-	if err != nil {
-		return nil, err
-	}
-	var apiService *unstructured.Unstructured
-	for _, o := range objs {
-		switch o.GetKind() {
-		case "Deployment", "Service":
-			continue // replaced by a local process and an ExternalName Service
-		case "APIService":
-			apiService = o
-			continue
-		}
-		if _, err := applier.Apply(ctx, o); err != nil {
+	if opts.Port == 0 {
+		port, err := freePort()
+		if err != nil {
 			return nil, err
 		}
+		opts.Port = port
 	}
-	e.logf("meridian: CRDs, namespace and RBAC applied to the management cluster")
+	iopts := e.InstallOptions(opts.Port)
+	if _, err := install.Install(ctx, e.Management.RESTConfig(), iopts); err != nil {
+		return nil, err
+	}
+	m, err := e.RunMeridianAPIServer(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.WaitAvailable(ctx, e, opts.AvailableTimeout); err != nil {
+		return nil, err
+	}
+	e.logf("meridian: aggregated API server available at %s behind APIService %s", m.APIServerURL, install.APIServiceName)
+	return m, nil
+}
 
-	// Serving certificate for the name the aggregator verifies.
-	dir := filepath.Join(e.Dir, "pki", "meridian-apiserver")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, err
+// InstallOptions are the install options of an environment whose
+// aggregated server runs on this machine at port.
+func (e *Environment) InstallOptions(port int) install.Options {
+	return install.Options{
+		Namespace: MeridianNamespace,
+		External:  &install.External{Host: "localhost", Port: port},
+		Progress:  indent{e},
 	}
-	ca, err := newCA("meridian-apiserver-ca")
-	if err != nil {
-		return nil, err
-	}
-	serving, err := ca.issue(certRequest{
-		commonName:  "meridian-apiserver",
-		ipAddresses: []net.IP{net.ParseIP("127.0.0.1")},
-		dnsNames:    []string{"localhost", "meridian-apiserver." + MeridianNamespace + ".svc", "meridian-apiserver." + MeridianNamespace + ".svc.cluster.local"},
-		usages:      []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	})
-	if err != nil {
-		return nil, err
-	}
-	certFile, keyFile, err := serving.write(dir, "serving")
-	if err != nil {
-		return nil, err
-	}
+}
 
-	// The server's own identity: its ServiceAccount's token, as in a pod.
+// RunMeridianAPIServer runs the aggregated API server as a local process on
+// opts.Port, once Meridian is installed with InstallOptions(opts.Port): it
+// serves with the certificate install issued (from its Secret) and calls the
+// management cluster with its ServiceAccount's token, as in a pod.
+func (e *Environment) RunMeridianAPIServer(ctx context.Context, opts MeridianOptions) (*Meridian, error) {
+	mgmt := e.Management.RESTConfig()
 	kube, err := kubernetes.NewForConfig(mgmt)
 	if err != nil {
 		return nil, err
 	}
+	serving, err := kube.CoreV1().Secrets(MeridianNamespace).Get(ctx, install.ServingSecret, metav1.GetOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("reading the serving certificate install wrote: %w", err)
+	}
+	dir := filepath.Join(e.Dir, "pki", "meridian-apiserver")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	certFile, keyFile := filepath.Join(dir, "serving.crt"), filepath.Join(dir, "serving.key")
+	if err := os.WriteFile(certFile, serving.Data[corev1.TLSCertKey], 0o600); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(keyFile, serving.Data[corev1.TLSPrivateKeyKey], 0o600); err != nil {
+		return nil, err
+	}
+
 	ttl := int64((48 * time.Hour).Seconds())
-	tr, err := kube.CoreV1().ServiceAccounts(MeridianNamespace).CreateToken(ctx, "meridian-apiserver",
+	tr, err := kube.CoreV1().ServiceAccounts(MeridianNamespace).CreateToken(ctx, install.APIServerName,
 		&authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: &ttl}}, metav1.CreateOptions{})
 	if err != nil {
-		return nil, fmt.Errorf("token for meridian-apiserver: %w", err)
+		return nil, fmt.Errorf("token for %s: %w", install.APIServerName, err)
 	}
 	kubeconfig := filepath.Join(dir, "kubeconfig")
 	cfg := clientcmdapi.NewConfig()
 	cfg.Clusters["management"] = &clientcmdapi.Cluster{Server: e.Management.URL, CertificateAuthorityData: e.Management.CAData}
-	cfg.AuthInfos["meridian-apiserver"] = &clientcmdapi.AuthInfo{Token: tr.Status.Token}
-	cfg.Contexts["management"] = &clientcmdapi.Context{Cluster: "management", AuthInfo: "meridian-apiserver"}
+	cfg.AuthInfos[install.APIServerName] = &clientcmdapi.AuthInfo{Token: tr.Status.Token}
+	cfg.Contexts["management"] = &clientcmdapi.Context{Cluster: "management", AuthInfo: install.APIServerName}
 	cfg.CurrentContext = "management"
 	if err := clientcmd.WriteToFile(*cfg, kubeconfig); err != nil {
 		return nil, err
 	}
 
-	port, err := freePort()
-	if err != nil {
-		return nil, err
+	m := &Meridian{
+		APIServerURL: "https://127.0.0.1:" + strconv.Itoa(opts.Port),
+		APIServerLog: filepath.Join(e.Dir, "logs", "meridian-apiserver.log"),
+		ServingCA:    serving.Data["ca.crt"],
 	}
-	m := &Meridian{APIServerURL: "https://127.0.0.1:" + strconv.Itoa(port), APIServerLog: filepath.Join(e.Dir, "logs", "meridian-apiserver.log"), ServingCA: ca.CertPEM}
 	m.process = &process{
 		name:    "meridian-apiserver",
 		path:    opts.APIServer,
 		logFile: m.APIServerLog,
 		args: append([]string{
 			"--bind-address=127.0.0.1",
-			"--secure-port=" + strconv.Itoa(port),
+			"--secure-port=" + strconv.Itoa(opts.Port),
 			"--tls-cert-file=" + certFile,
 			"--tls-private-key-file=" + keyFile,
 			"--kubeconfig=" + kubeconfig,
@@ -162,36 +153,30 @@ func (e *Environment) StartMeridian(ctx context.Context, opts MeridianOptions) (
 		return nil, err
 	}
 	e.extra = append(e.extra, m.process)
+	return m, nil
+}
 
-	// The Service the APIService names, resolving to this machine.
-	svc := &unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": "v1", "kind": "Service",
-		"metadata": map[string]any{"name": "meridian-apiserver", "namespace": MeridianNamespace},
-		"spec": map[string]any{
-			"type": "ExternalName", "externalName": "localhost",
-			"ports": []any{map[string]any{"name": "https", "port": int64(port)}},
-		},
-	}}
-	if _, err := applier.Apply(ctx, svc); err != nil {
-		return nil, err
-	}
-	if apiService == nil {
-		return nil, fmt.Errorf("artifacts/apiserver has no APIService")
-	}
-	_ = unstructured.SetNestedField(apiService.Object, base64.StdEncoding.EncodeToString(ca.CertPEM), "spec", "caBundle")
-	_ = unstructured.SetNestedField(apiService.Object, int64(port), "spec", "service", "port")
-	if _, err := applier.Apply(ctx, apiService); err != nil {
-		return nil, err
-	}
-	timeout := opts.AvailableTimeout
+// WaitAvailable waits until kube-aggregator reports the APIService
+// Available, failing early if the server exits.
+func (m *Meridian) WaitAvailable(ctx context.Context, e *Environment, timeout time.Duration) error {
 	if timeout == 0 {
 		timeout = 60 * time.Second
 	}
-	if err := waitAPIServiceAvailable(ctx, mgmt, apiService.GetName(), timeout, m.process); err != nil {
-		return nil, fmt.Errorf("%w (see %s)", err, m.APIServerLog)
+	iopts := e.InstallOptions(0)
+	iopts.Progress = nil
+	err := install.WaitReady(ctx, e.Management.RESTConfig(), iopts, install.WaitOptions{
+		Timeout: timeout,
+		Abort: func() error {
+			if exited, err := m.process.exited(); exited {
+				return fmt.Errorf("meridian-apiserver exited: %v", err)
+			}
+			return nil
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("%w (see %s)", err, m.APIServerLog)
 	}
-	e.logf("meridian: aggregated API server available at %s behind APIService %s", m.APIServerURL, apiService.GetName())
-	return m, nil
+	return nil
 }
 
 // PID is the aggregated API server's process id (0 when it is not running).
@@ -231,35 +216,4 @@ type indent struct{ e *Environment }
 func (i indent) Write(p []byte) (int, error) {
 	i.e.logf("%s", strings.TrimRight(string(p), "\n"))
 	return len(p), nil
-}
-
-// waitAPIServiceAvailable waits for kube-aggregator's Available condition,
-// failing early if the server process exits.
-func waitAPIServiceAvailable(ctx context.Context, mgmt *rest.Config, name string, timeout time.Duration, p *process) error {
-	client, err := dynamic.NewForConfig(mgmt)
-	if err != nil {
-		return err
-	}
-	gvr := schema.GroupVersionResource{Group: "apiregistration.k8s.io", Version: "v1", Resource: "apiservices"}
-	last := "not reported yet"
-	err = waitFor(ctx, timeout, p, func() bool {
-		o, err := client.Resource(gvr).Get(ctx, name, metav1.GetOptions{})
-		if err != nil {
-			last = err.Error()
-			return false
-		}
-		conds, _, _ := unstructured.NestedSlice(o.Object, "status", "conditions")
-		for _, c := range conds {
-			m, _ := c.(map[string]any)
-			if m["type"] == "Available" {
-				last = fmt.Sprintf("%v: %v", m["reason"], m["message"])
-				return m["status"] == "True"
-			}
-		}
-		return false
-	})
-	if err != nil {
-		return fmt.Errorf("APIService %s not Available (%s): %w", name, last, err)
-	}
-	return nil
 }

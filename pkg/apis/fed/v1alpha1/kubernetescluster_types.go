@@ -8,6 +8,14 @@ import (
 // the same key Gloo Federation uses, so that its Secrets can be reused.
 const KubeconfigSecretKey = "kubeconfig"
 
+// KubeconfigSecretType is the type of the Secrets that hold a member's
+// kubeconfig.
+const KubeconfigSecretType = "meridian.io/kubeconfig"
+
+// ConditionReady is the KubernetesCluster condition that says whether the
+// member is reachable with its registered credentials.
+const ConditionReady = "Ready"
+
 // KubernetesCluster registers one member cluster with Meridian. The cluster's
 // name is the object's name: it is what placements, views and RBAC refer to.
 // The credentials live in a Secret next to it, never in the object itself.
