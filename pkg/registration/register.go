@@ -25,6 +25,7 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
+	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
 	meridianclient "github.com/meridianfed/meridian/pkg/generated/clientset/versioned"
 )
 
@@ -99,6 +100,9 @@ func Register(ctx context.Context, management *rest.Config, opts Options) (err e
 	if err != nil {
 		return err
 	}
+	if err := requireInstalled(mgmt); err != nil {
+		return err
+	}
 	if _, err := fed.FedV1alpha1().KubernetesClusters(opts.FederationNamespace).Get(ctx, opts.ClusterName, metav1.GetOptions{}); err == nil {
 		return fmt.Errorf("a cluster named %q is already registered: choose another --cluster-name, or deregister it first", opts.ClusterName)
 	} else if !apierrors.IsNotFound(err) {
@@ -150,7 +154,7 @@ func Register(ctx context.Context, management *rest.Config, opts Options) (err e
 			Name: SecretName(opts.ClusterName), Namespace: opts.FederationNamespace,
 			Labels: map[string]string{ManagedByLabel: "meridian", "fed.meridian.io/cluster": opts.ClusterName},
 		},
-		Type: "meridian.io/kubeconfig",
+		Type: fedv1alpha1.KubeconfigSecretType,
 		Data: map[string][]byte{fedv1alpha1.KubeconfigSecretKey: kubeconfig},
 	}
 	if _, err = mgmt.CoreV1().Secrets(opts.FederationNamespace).Create(ctx, secret, metav1.CreateOptions{}); err != nil {
@@ -170,7 +174,7 @@ func Register(ctx context.Context, management *rest.Config, opts Options) (err e
 
 // memberObjects records what ensureMemberAccess created, for rollback.
 type memberObjects struct {
-	namespace, serviceAccount, binding bool
+	namespace, serviceAccount, binding, tokenRole, tokenBinding bool
 }
 
 func ensureMemberAccess(ctx context.Context, member kubernetes.Interface, opts Options) (memberObjects, error) {
@@ -210,10 +214,30 @@ func ensureMemberAccess(ctx context.Context, member kubernetes.Interface, opts O
 		return created, fmt.Errorf("creating ClusterRoleBinding %s on the member: %w", binding.Name, err)
 	}
 	created.binding = true
+	role2 := tokenRole(opts)
+	if _, err := member.RbacV1().Roles(opts.RemoteNamespace).Create(ctx, role2, metav1.CreateOptions{}); err != nil {
+		return created, fmt.Errorf("creating Role %s/%s on the member: %w", role2.Namespace, role2.Name, err)
+	}
+	created.tokenRole = true
+	rb := &rbacv1.RoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: role2.Name, Namespace: role2.Namespace, Labels: labels},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: role2.Name},
+		Subjects:   []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: sa.Name, Namespace: sa.Namespace}},
+	}
+	if _, err := member.RbacV1().RoleBindings(opts.RemoteNamespace).Create(ctx, rb, metav1.CreateOptions{}); err != nil {
+		return created, fmt.Errorf("creating RoleBinding %s/%s on the member: %w", rb.Namespace, rb.Name, err)
+	}
+	created.tokenBinding = true
 	return created, nil
 }
 
 func cleanupMember(ctx context.Context, member kubernetes.Interface, opts Options, created memberObjects) {
+	if created.tokenBinding {
+		_ = member.RbacV1().RoleBindings(opts.RemoteNamespace).Delete(ctx, ServiceAccountName(opts.ClusterName), metav1.DeleteOptions{})
+	}
+	if created.tokenRole {
+		_ = member.RbacV1().Roles(opts.RemoteNamespace).Delete(ctx, ServiceAccountName(opts.ClusterName), metav1.DeleteOptions{})
+	}
 	if created.binding {
 		_ = member.RbacV1().ClusterRoleBindings().Delete(ctx, ServiceAccountName(opts.ClusterName), metav1.DeleteOptions{})
 	}
@@ -225,17 +249,50 @@ func cleanupMember(ctx context.Context, member kubernetes.Interface, opts Option
 	}
 }
 
-// glooGroups are the API groups of Gloo's kinds.
-var glooGroups = []string{"gloo.solo.io", "gateway.solo.io", "enterprise.gloo.solo.io", "ratelimit.solo.io"}
-
+// memberClusterRole is least privilege on a member: read every Gloo kind,
+// the workloads and nodes discovery looks at; write only the Gloo kinds the
+// federation controller places (never Proxies, which Gloo itself writes).
 func memberClusterRole() *rbacv1.ClusterRole {
+	read := map[string][]string{}
+	write := map[string][]string{}
+	var groups []string
+	for _, k := range viewsv1alpha1.GlooKinds {
+		g := k.Member.Group
+		if _, ok := read[g]; !ok {
+			groups = append(groups, g)
+		}
+		read[g] = append(read[g], k.Member.Resource)
+		if k.Kind != "Proxy" {
+			write[g] = append(write[g], k.Member.Resource)
+		}
+	}
+	var rules []rbacv1.PolicyRule
+	for _, g := range groups {
+		rules = append(rules, rbacv1.PolicyRule{APIGroups: []string{g}, Resources: read[g], Verbs: []string{"get", "list", "watch"}})
+		if len(write[g]) > 0 {
+			rules = append(rules, rbacv1.PolicyRule{APIGroups: []string{g}, Resources: write[g], Verbs: []string{"create", "update", "patch", "delete"}})
+		}
+	}
+	rules = append(rules,
+		rbacv1.PolicyRule{APIGroups: []string{"apps"}, Resources: []string{"deployments", "daemonsets"}, Verbs: []string{"get", "list", "watch"}},
+		rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"pods", "services", "nodes"}, Verbs: []string{"get", "list", "watch"}},
+	)
 	return &rbacv1.ClusterRole{
 		ObjectMeta: metav1.ObjectMeta{Name: MemberClusterRole, Labels: map[string]string{ManagedByLabel: "meridian"}},
-		Rules: []rbacv1.PolicyRule{
-			{APIGroups: glooGroups, Resources: []string{"*"}, Verbs: []string{"get", "list", "watch", "create", "update", "patch", "delete"}},
-			{APIGroups: []string{"apps"}, Resources: []string{"deployments", "daemonsets"}, Verbs: []string{"get", "list", "watch"}},
-			{APIGroups: []string{""}, Resources: []string{"pods", "services", "nodes"}, Verbs: []string{"get", "list", "watch"}},
-		},
+		Rules:      rules,
+	}
+}
+
+// tokenRole lets Meridian's ServiceAccount request new tokens for itself,
+// and nothing else in its namespace: the credential renews itself before it
+// expires, so no long-lived token Secret is ever needed.
+func tokenRole(opts Options) *rbacv1.Role {
+	return &rbacv1.Role{
+		ObjectMeta: metav1.ObjectMeta{Name: ServiceAccountName(opts.ClusterName), Namespace: opts.RemoteNamespace, Labels: map[string]string{ManagedByLabel: "meridian"}},
+		Rules: []rbacv1.PolicyRule{{
+			APIGroups: []string{""}, Resources: []string{"serviceaccounts/token"},
+			ResourceNames: []string{ServiceAccountName(opts.ClusterName)}, Verbs: []string{"create"},
+		}},
 	}
 }
 
@@ -261,4 +318,21 @@ func caOf(cfg *rest.Config) ([]byte, error) {
 		return os.ReadFile(cfg.CAFile)
 	}
 	return nil, nil // the member's certificate is signed by a CA the system trusts
+}
+
+// requireInstalled fails unless the management cluster serves KubernetesClusters.
+func requireInstalled(mgmt kubernetes.Interface) error {
+	resources, err := mgmt.Discovery().ServerResourcesForGroupVersion(fedv1alpha1.SchemeGroupVersion.String())
+	if apierrors.IsNotFound(err) {
+		return errors.New("the management cluster does not serve fed.meridian.io: install Meridian there first (meridianctl install)")
+	}
+	if err != nil {
+		return fmt.Errorf("cannot reach the management cluster: %w", err)
+	}
+	for _, r := range resources.APIResources {
+		if r.Name == "kubernetesclusters" {
+			return nil
+		}
+	}
+	return errors.New("the management cluster does not serve kubernetesclusters.fed.meridian.io: install Meridian there first (meridianctl install)")
 }
