@@ -127,6 +127,7 @@ func (c CompletedConfig) New() (*Server, error) {
 			cancel()
 		}()
 		go registry.Run(ctx)
+		go registry.ReportStatus(ctx)
 		return nil
 	})
 	// Ready once the registrations have been read: before that, a list would

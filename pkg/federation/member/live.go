@@ -3,10 +3,13 @@ package member
 import (
 	"context"
 	"fmt"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/metadata"
+	"k8s.io/client-go/rest"
 
 	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
 	"github.com/meridianfed/meridian/pkg/federation/cache"
@@ -48,4 +51,19 @@ func (c *Connection) LiveVersions(ctx context.Context, k viewsv1alpha1.GlooKind)
 func (c *Connection) metadataClient() (metadata.Interface, error) {
 	c.metaOnce.Do(func() { c.meta, c.metaErr = metadata.NewForConfig(c.config) })
 	return c.meta, c.metaErr
+}
+
+// ServerVersion asks the member for its Kubernetes version (gitVersion).
+func (c *Connection) ServerVersion(ctx context.Context) (string, error) {
+	cfg := rest.CopyConfig(c.config)
+	cfg.Timeout = 5 * time.Second
+	disco, err := discovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		return "", err
+	}
+	v, err := disco.ServerVersionWithContext(ctx)
+	if err != nil {
+		return "", err
+	}
+	return v.GitVersion, nil
 }
