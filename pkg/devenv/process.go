@@ -150,3 +150,8 @@ func portOpen(port int) bool {
 }
 
 var errExited = errors.New("process exited")
+
+// FreePort returns a free loopback port (see freePort), for a server a
+// caller starts itself, such as the aggregated server behind
+// `meridianctl install --external-apiserver`.
+func FreePort() (int, error) { return freePort() }

@@ -216,7 +216,7 @@ func newListCommand(use string, kube *kubeFlags, s streams) *cobra.Command {
 					instances[gi.Spec.Cluster] = append(instances[gi.Spec.Cluster], gi.Namespace+"/"+gi.Name)
 				}
 			}
-			var rows []clusterRow
+			rows := []clusterRow{}
 			for _, kc := range clusters.Items {
 				rows = append(rows, rowFor(&kc, instances[kc.Name]))
 			}
