@@ -323,12 +323,18 @@ var _ = Describe("meridianctl on a real management cluster: install, register, l
 				_, err := east.CoreV1().ServiceAccounts("meridian-system").Get(ctx, name, metav1.GetOptions{})
 				return err
 			}},
-			{"member Role", func() error { _, err := east.RbacV1().Roles("meridian-system").Get(ctx, name, metav1.GetOptions{}); return err }},
+			{"member Role", func() error {
+				_, err := east.RbacV1().Roles("meridian-system").Get(ctx, name, metav1.GetOptions{})
+				return err
+			}},
 			{"member RoleBinding", func() error {
 				_, err := east.RbacV1().RoleBindings("meridian-system").Get(ctx, name, metav1.GetOptions{})
 				return err
 			}},
-			{"member ClusterRoleBinding", func() error { _, err := east.RbacV1().ClusterRoleBindings().Get(ctx, name, metav1.GetOptions{}); return err }},
+			{"member ClusterRoleBinding", func() error {
+				_, err := east.RbacV1().ClusterRoleBindings().Get(ctx, name, metav1.GetOptions{})
+				return err
+			}},
 			{"member ClusterRole", func() error {
 				_, err := east.RbacV1().ClusterRoles().Get(ctx, registration.MemberClusterRole, metav1.GetOptions{})
 				return err
