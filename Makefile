@@ -43,8 +43,12 @@ $(BIN)/kube-controller-manager: $(KUBE_TOOL) hack/tools/kubernetes/cmd/kube-cont
 tools: $(BIN)/etcd $(BIN)/kube-apiserver $(BIN)/kube-controller-manager ## Build etcd, kube-apiserver and kube-controller-manager into bin/.
 
 ##@ Demo
+.PHONY: meridianctl
+meridianctl: ## Build bin/meridianctl (docs/meridianctl.md).
+	$(GO) build -o $(BIN)/meridianctl ./cmd/meridianctl
+
 .PHONY: demo
-demo: tools ## Start a live local federation (MEMBERS=2 by default); Ctrl-C stops it.
+demo: tools meridianctl ## Start a live local federation (MEMBERS=2 by default); Ctrl-C stops it.
 	$(GO) build -o $(BIN)/meridian-apiserver ./cmd/apiserver
 	$(GO) build -o $(BIN)/meridian-demo ./hack/demo
 	$(BIN)/meridian-demo --dir $(CURDIR)/.demo --members $(MEMBERS)

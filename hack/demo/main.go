@@ -159,6 +159,8 @@ Meridian demo is up (%s). In another terminal:
   kubectl get upstreams.views.meridian.io -A -o wide # every Upstream of every member
   kubectl get meridian -A                            # every view
   kubectl get virtualservices.views.meridian.io -A --field-selector cluster=west
+  bin/meridianctl cluster list                       # reachability, versions, Gloo instances
+  bin/meridianctl check                              # glooctl check across every member
 
 Each member has its own kubeconfig:
 `, took.Round(100*time.Millisecond), env.Management.Kubeconfig)
