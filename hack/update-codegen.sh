@@ -92,5 +92,7 @@ rm -f "${ROOT}"/artifacts/crds/fed.meridian.io_*.yaml
     crd:crdVersions=v1 \
     paths="./pkg/apis/fed/..." \
     output:crd:artifacts:config=artifacts/crds
+# Gloo's own schema for each federated template's spec.
+(cd "${ROOT}" && go run ./hack/fedschema --crds artifacts/crds --gloo-crds pkg/devenv/glooinstall/crds)
 
 echo "codegen: done"

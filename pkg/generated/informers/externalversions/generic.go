@@ -54,6 +54,28 @@ func (f *genericInformer) Lister() cache.GenericLister {
 func (f *sharedInformerFactory) ForResource(resource schema.GroupVersionResource) (GenericInformer, error) {
 	switch resource {
 	// Group=fed.meridian.io, Version=v1alpha1
+	case v1alpha1.SchemeGroupVersion.WithResource("federatedauthconfigs"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Fed().V1alpha1().FederatedAuthConfigs().Informer()}, nil
+	case v1alpha1.SchemeGroupVersion.WithResource("federatedgateways"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Fed().V1alpha1().FederatedGateways().Informer()}, nil
+	case v1alpha1.SchemeGroupVersion.WithResource("federatedmatchablehttpgateways"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Fed().V1alpha1().FederatedMatchableHttpGateways().Informer()}, nil
+	case v1alpha1.SchemeGroupVersion.WithResource("federatedmatchabletcpgateways"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Fed().V1alpha1().FederatedMatchableTcpGateways().Informer()}, nil
+	case v1alpha1.SchemeGroupVersion.WithResource("federatedratelimitconfigs"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Fed().V1alpha1().FederatedRateLimitConfigs().Informer()}, nil
+	case v1alpha1.SchemeGroupVersion.WithResource("federatedroutetables"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Fed().V1alpha1().FederatedRouteTables().Informer()}, nil
+	case v1alpha1.SchemeGroupVersion.WithResource("federatedsecrets"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Fed().V1alpha1().FederatedSecrets().Informer()}, nil
+	case v1alpha1.SchemeGroupVersion.WithResource("federatedsettings"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Fed().V1alpha1().FederatedSettings().Informer()}, nil
+	case v1alpha1.SchemeGroupVersion.WithResource("federatedupstreams"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Fed().V1alpha1().FederatedUpstreams().Informer()}, nil
+	case v1alpha1.SchemeGroupVersion.WithResource("federatedupstreamgroups"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Fed().V1alpha1().FederatedUpstreamGroups().Informer()}, nil
+	case v1alpha1.SchemeGroupVersion.WithResource("federatedvirtualservices"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Fed().V1alpha1().FederatedVirtualServices().Informer()}, nil
 	case v1alpha1.SchemeGroupVersion.WithResource("kubernetesclusters"):
 		return &genericInformer{resource: resource.GroupResource(), informer: f.Fed().V1alpha1().KubernetesClusters().Informer()}, nil
 

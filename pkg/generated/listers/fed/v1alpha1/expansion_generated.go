@@ -18,6 +18,94 @@ limitations under the License.
 
 package v1alpha1
 
+// FederatedAuthConfigListerExpansion allows custom methods to be added to
+// FederatedAuthConfigLister.
+type FederatedAuthConfigListerExpansion interface{}
+
+// FederatedAuthConfigNamespaceListerExpansion allows custom methods to be added to
+// FederatedAuthConfigNamespaceLister.
+type FederatedAuthConfigNamespaceListerExpansion interface{}
+
+// FederatedGatewayListerExpansion allows custom methods to be added to
+// FederatedGatewayLister.
+type FederatedGatewayListerExpansion interface{}
+
+// FederatedGatewayNamespaceListerExpansion allows custom methods to be added to
+// FederatedGatewayNamespaceLister.
+type FederatedGatewayNamespaceListerExpansion interface{}
+
+// FederatedMatchableHttpGatewayListerExpansion allows custom methods to be added to
+// FederatedMatchableHttpGatewayLister.
+type FederatedMatchableHttpGatewayListerExpansion interface{}
+
+// FederatedMatchableHttpGatewayNamespaceListerExpansion allows custom methods to be added to
+// FederatedMatchableHttpGatewayNamespaceLister.
+type FederatedMatchableHttpGatewayNamespaceListerExpansion interface{}
+
+// FederatedMatchableTcpGatewayListerExpansion allows custom methods to be added to
+// FederatedMatchableTcpGatewayLister.
+type FederatedMatchableTcpGatewayListerExpansion interface{}
+
+// FederatedMatchableTcpGatewayNamespaceListerExpansion allows custom methods to be added to
+// FederatedMatchableTcpGatewayNamespaceLister.
+type FederatedMatchableTcpGatewayNamespaceListerExpansion interface{}
+
+// FederatedRateLimitConfigListerExpansion allows custom methods to be added to
+// FederatedRateLimitConfigLister.
+type FederatedRateLimitConfigListerExpansion interface{}
+
+// FederatedRateLimitConfigNamespaceListerExpansion allows custom methods to be added to
+// FederatedRateLimitConfigNamespaceLister.
+type FederatedRateLimitConfigNamespaceListerExpansion interface{}
+
+// FederatedRouteTableListerExpansion allows custom methods to be added to
+// FederatedRouteTableLister.
+type FederatedRouteTableListerExpansion interface{}
+
+// FederatedRouteTableNamespaceListerExpansion allows custom methods to be added to
+// FederatedRouteTableNamespaceLister.
+type FederatedRouteTableNamespaceListerExpansion interface{}
+
+// FederatedSecretListerExpansion allows custom methods to be added to
+// FederatedSecretLister.
+type FederatedSecretListerExpansion interface{}
+
+// FederatedSecretNamespaceListerExpansion allows custom methods to be added to
+// FederatedSecretNamespaceLister.
+type FederatedSecretNamespaceListerExpansion interface{}
+
+// FederatedSettingsListerExpansion allows custom methods to be added to
+// FederatedSettingsLister.
+type FederatedSettingsListerExpansion interface{}
+
+// FederatedSettingsNamespaceListerExpansion allows custom methods to be added to
+// FederatedSettingsNamespaceLister.
+type FederatedSettingsNamespaceListerExpansion interface{}
+
+// FederatedUpstreamListerExpansion allows custom methods to be added to
+// FederatedUpstreamLister.
+type FederatedUpstreamListerExpansion interface{}
+
+// FederatedUpstreamNamespaceListerExpansion allows custom methods to be added to
+// FederatedUpstreamNamespaceLister.
+type FederatedUpstreamNamespaceListerExpansion interface{}
+
+// FederatedUpstreamGroupListerExpansion allows custom methods to be added to
+// FederatedUpstreamGroupLister.
+type FederatedUpstreamGroupListerExpansion interface{}
+
+// FederatedUpstreamGroupNamespaceListerExpansion allows custom methods to be added to
+// FederatedUpstreamGroupNamespaceLister.
+type FederatedUpstreamGroupNamespaceListerExpansion interface{}
+
+// FederatedVirtualServiceListerExpansion allows custom methods to be added to
+// FederatedVirtualServiceLister.
+type FederatedVirtualServiceListerExpansion interface{}
+
+// FederatedVirtualServiceNamespaceListerExpansion allows custom methods to be added to
+// FederatedVirtualServiceNamespaceLister.
+type FederatedVirtualServiceNamespaceListerExpansion interface{}
+
 // KubernetesClusterListerExpansion allows custom methods to be added to
 // KubernetesClusterLister.
 type KubernetesClusterListerExpansion interface{}

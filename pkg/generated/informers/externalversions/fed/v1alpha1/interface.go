@@ -24,6 +24,28 @@ import (
 
 // Interface provides access to all the informers in this group version.
 type Interface interface {
+	// FederatedAuthConfigs returns a FederatedAuthConfigInformer.
+	FederatedAuthConfigs() TypedFederatedAuthConfigInformer
+	// FederatedGateways returns a FederatedGatewayInformer.
+	FederatedGateways() TypedFederatedGatewayInformer
+	// FederatedMatchableHttpGateways returns a FederatedMatchableHttpGatewayInformer.
+	FederatedMatchableHttpGateways() TypedFederatedMatchableHttpGatewayInformer
+	// FederatedMatchableTcpGateways returns a FederatedMatchableTcpGatewayInformer.
+	FederatedMatchableTcpGateways() TypedFederatedMatchableTcpGatewayInformer
+	// FederatedRateLimitConfigs returns a FederatedRateLimitConfigInformer.
+	FederatedRateLimitConfigs() TypedFederatedRateLimitConfigInformer
+	// FederatedRouteTables returns a FederatedRouteTableInformer.
+	FederatedRouteTables() TypedFederatedRouteTableInformer
+	// FederatedSecrets returns a FederatedSecretInformer.
+	FederatedSecrets() TypedFederatedSecretInformer
+	// FederatedSettings returns a FederatedSettingsInformer.
+	FederatedSettings() TypedFederatedSettingsInformer
+	// FederatedUpstreams returns a FederatedUpstreamInformer.
+	FederatedUpstreams() TypedFederatedUpstreamInformer
+	// FederatedUpstreamGroups returns a FederatedUpstreamGroupInformer.
+	FederatedUpstreamGroups() TypedFederatedUpstreamGroupInformer
+	// FederatedVirtualServices returns a FederatedVirtualServiceInformer.
+	FederatedVirtualServices() TypedFederatedVirtualServiceInformer
 	// KubernetesClusters returns a KubernetesClusterInformer.
 	KubernetesClusters() TypedKubernetesClusterInformer
 }
@@ -37,6 +59,61 @@ type version struct {
 // New returns a new Interface.
 func New(f internalinterfaces.SharedInformerFactory, namespace string, tweakListOptions internalinterfaces.TweakListOptionsFunc) Interface {
 	return &version{factory: f, namespace: namespace, tweakListOptions: tweakListOptions}
+}
+
+// FederatedAuthConfigs returns a TypedFederatedAuthConfigInformer.
+func (v *version) FederatedAuthConfigs() TypedFederatedAuthConfigInformer {
+	return &federatedAuthConfigInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
+// FederatedGateways returns a TypedFederatedGatewayInformer.
+func (v *version) FederatedGateways() TypedFederatedGatewayInformer {
+	return &federatedGatewayInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
+// FederatedMatchableHttpGateways returns a TypedFederatedMatchableHttpGatewayInformer.
+func (v *version) FederatedMatchableHttpGateways() TypedFederatedMatchableHttpGatewayInformer {
+	return &federatedMatchableHttpGatewayInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
+// FederatedMatchableTcpGateways returns a TypedFederatedMatchableTcpGatewayInformer.
+func (v *version) FederatedMatchableTcpGateways() TypedFederatedMatchableTcpGatewayInformer {
+	return &federatedMatchableTcpGatewayInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
+// FederatedRateLimitConfigs returns a TypedFederatedRateLimitConfigInformer.
+func (v *version) FederatedRateLimitConfigs() TypedFederatedRateLimitConfigInformer {
+	return &federatedRateLimitConfigInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
+// FederatedRouteTables returns a TypedFederatedRouteTableInformer.
+func (v *version) FederatedRouteTables() TypedFederatedRouteTableInformer {
+	return &federatedRouteTableInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
+// FederatedSecrets returns a TypedFederatedSecretInformer.
+func (v *version) FederatedSecrets() TypedFederatedSecretInformer {
+	return &federatedSecretInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
+// FederatedSettings returns a TypedFederatedSettingsInformer.
+func (v *version) FederatedSettings() TypedFederatedSettingsInformer {
+	return &federatedSettingsInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
+// FederatedUpstreams returns a TypedFederatedUpstreamInformer.
+func (v *version) FederatedUpstreams() TypedFederatedUpstreamInformer {
+	return &federatedUpstreamInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
+// FederatedUpstreamGroups returns a TypedFederatedUpstreamGroupInformer.
+func (v *version) FederatedUpstreamGroups() TypedFederatedUpstreamGroupInformer {
+	return &federatedUpstreamGroupInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
+// FederatedVirtualServices returns a TypedFederatedVirtualServiceInformer.
+func (v *version) FederatedVirtualServices() TypedFederatedVirtualServiceInformer {
+	return &federatedVirtualServiceInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
 }
 
 // KubernetesClusters returns a TypedKubernetesClusterInformer.

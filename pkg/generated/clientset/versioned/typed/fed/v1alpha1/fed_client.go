@@ -28,12 +28,67 @@ import (
 
 type FedV1alpha1Interface interface {
 	RESTClient() rest.Interface
+	FederatedAuthConfigsGetter
+	FederatedGatewaysGetter
+	FederatedMatchableHttpGatewaysGetter
+	FederatedMatchableTcpGatewaysGetter
+	FederatedRateLimitConfigsGetter
+	FederatedRouteTablesGetter
+	FederatedSecretsGetter
+	FederatedSettingsGetter
+	FederatedUpstreamsGetter
+	FederatedUpstreamGroupsGetter
+	FederatedVirtualServicesGetter
 	KubernetesClustersGetter
 }
 
 // FedV1alpha1Client is used to interact with features provided by the fed.meridian.io group.
 type FedV1alpha1Client struct {
 	restClient rest.Interface
+}
+
+func (c *FedV1alpha1Client) FederatedAuthConfigs(namespace string) FederatedAuthConfigInterface {
+	return newFederatedAuthConfigs(c, namespace)
+}
+
+func (c *FedV1alpha1Client) FederatedGateways(namespace string) FederatedGatewayInterface {
+	return newFederatedGateways(c, namespace)
+}
+
+func (c *FedV1alpha1Client) FederatedMatchableHttpGateways(namespace string) FederatedMatchableHttpGatewayInterface {
+	return newFederatedMatchableHttpGateways(c, namespace)
+}
+
+func (c *FedV1alpha1Client) FederatedMatchableTcpGateways(namespace string) FederatedMatchableTcpGatewayInterface {
+	return newFederatedMatchableTcpGateways(c, namespace)
+}
+
+func (c *FedV1alpha1Client) FederatedRateLimitConfigs(namespace string) FederatedRateLimitConfigInterface {
+	return newFederatedRateLimitConfigs(c, namespace)
+}
+
+func (c *FedV1alpha1Client) FederatedRouteTables(namespace string) FederatedRouteTableInterface {
+	return newFederatedRouteTables(c, namespace)
+}
+
+func (c *FedV1alpha1Client) FederatedSecrets(namespace string) FederatedSecretInterface {
+	return newFederatedSecrets(c, namespace)
+}
+
+func (c *FedV1alpha1Client) FederatedSettings(namespace string) FederatedSettingsInterface {
+	return newFederatedSettings(c, namespace)
+}
+
+func (c *FedV1alpha1Client) FederatedUpstreams(namespace string) FederatedUpstreamInterface {
+	return newFederatedUpstreams(c, namespace)
+}
+
+func (c *FedV1alpha1Client) FederatedUpstreamGroups(namespace string) FederatedUpstreamGroupInterface {
+	return newFederatedUpstreamGroups(c, namespace)
+}
+
+func (c *FedV1alpha1Client) FederatedVirtualServices(namespace string) FederatedVirtualServiceInterface {
+	return newFederatedVirtualServices(c, namespace)
 }
 
 func (c *FedV1alpha1Client) KubernetesClusters(namespace string) KubernetesClusterInterface {

@@ -18,4 +18,26 @@ limitations under the License.
 
 package v1alpha1
 
+type FederatedAuthConfigExpansion interface{}
+
+type FederatedGatewayExpansion interface{}
+
+type FederatedMatchableHttpGatewayExpansion interface{}
+
+type FederatedMatchableTcpGatewayExpansion interface{}
+
+type FederatedRateLimitConfigExpansion interface{}
+
+type FederatedRouteTableExpansion interface{}
+
+type FederatedSecretExpansion interface{}
+
+type FederatedSettingsExpansion interface{}
+
+type FederatedUpstreamExpansion interface{}
+
+type FederatedUpstreamGroupExpansion interface{}
+
+type FederatedVirtualServiceExpansion interface{}
+
 type KubernetesClusterExpansion interface{}

@@ -28,6 +28,50 @@ type FakeFedV1alpha1 struct {
 	*testing.Fake
 }
 
+func (c *FakeFedV1alpha1) FederatedAuthConfigs(namespace string) v1alpha1.FederatedAuthConfigInterface {
+	return newFakeFederatedAuthConfigs(c, namespace)
+}
+
+func (c *FakeFedV1alpha1) FederatedGateways(namespace string) v1alpha1.FederatedGatewayInterface {
+	return newFakeFederatedGateways(c, namespace)
+}
+
+func (c *FakeFedV1alpha1) FederatedMatchableHttpGateways(namespace string) v1alpha1.FederatedMatchableHttpGatewayInterface {
+	return newFakeFederatedMatchableHttpGateways(c, namespace)
+}
+
+func (c *FakeFedV1alpha1) FederatedMatchableTcpGateways(namespace string) v1alpha1.FederatedMatchableTcpGatewayInterface {
+	return newFakeFederatedMatchableTcpGateways(c, namespace)
+}
+
+func (c *FakeFedV1alpha1) FederatedRateLimitConfigs(namespace string) v1alpha1.FederatedRateLimitConfigInterface {
+	return newFakeFederatedRateLimitConfigs(c, namespace)
+}
+
+func (c *FakeFedV1alpha1) FederatedRouteTables(namespace string) v1alpha1.FederatedRouteTableInterface {
+	return newFakeFederatedRouteTables(c, namespace)
+}
+
+func (c *FakeFedV1alpha1) FederatedSecrets(namespace string) v1alpha1.FederatedSecretInterface {
+	return newFakeFederatedSecrets(c, namespace)
+}
+
+func (c *FakeFedV1alpha1) FederatedSettings(namespace string) v1alpha1.FederatedSettingsInterface {
+	return newFakeFederatedSettings(c, namespace)
+}
+
+func (c *FakeFedV1alpha1) FederatedUpstreams(namespace string) v1alpha1.FederatedUpstreamInterface {
+	return newFakeFederatedUpstreams(c, namespace)
+}
+
+func (c *FakeFedV1alpha1) FederatedUpstreamGroups(namespace string) v1alpha1.FederatedUpstreamGroupInterface {
+	return newFakeFederatedUpstreamGroups(c, namespace)
+}
+
+func (c *FakeFedV1alpha1) FederatedVirtualServices(namespace string) v1alpha1.FederatedVirtualServiceInterface {
+	return newFakeFederatedVirtualServices(c, namespace)
+}
+
 func (c *FakeFedV1alpha1) KubernetesClusters(namespace string) v1alpha1.KubernetesClusterInterface {
 	return newFakeKubernetesClusters(c, namespace)
 }
