@@ -50,6 +50,7 @@ meridianctl: ## Build bin/meridianctl (docs/meridianctl.md).
 .PHONY: demo
 demo: tools meridianctl ## Start a live local federation (MEMBERS=2 by default); Ctrl-C stops it.
 	$(GO) build -o $(BIN)/meridian-apiserver ./cmd/apiserver
+	$(GO) build -o $(BIN)/meridian-controller ./cmd/controller
 	$(GO) build -o $(BIN)/meridian-demo ./hack/demo
 	$(BIN)/meridian-demo --dir $(CURDIR)/.demo --members $(MEMBERS)
 
@@ -68,7 +69,8 @@ e2e: tools ## End-to-end suite (Ginkgo v2) on real etcd and kube-apiservers.
 .PHONY: bench
 bench: tools ## Benchmarks on the real environment; writes docs/benchmarks.md (BENCH_ARGS="--members 10 --upstreams 1000").
 	$(GO) build -o $(BIN)/meridian-apiserver ./cmd/apiserver
-	$(GO) run ./hack/bench --apiserver $(BIN)/meridian-apiserver $(BENCH_ARGS) > docs/benchmarks.md.new
+	$(GO) build -o $(BIN)/meridian-controller ./cmd/controller
+	$(GO) run ./hack/bench --apiserver $(BIN)/meridian-apiserver --controller $(BIN)/meridian-controller $(BENCH_ARGS) > docs/benchmarks.md.new
 	mv docs/benchmarks.md.new docs/benchmarks.md
 	cat docs/benchmarks.md
 

@@ -9,12 +9,12 @@ import (
 	"sort"
 )
 
-// FS holds crds/*.yaml and apiserver/*.yaml.
+// FS holds crds/*.yaml, apiserver/*.yaml and controller/*.yaml.
 //
-//go:embed crds/*.yaml apiserver/*.yaml
+//go:embed crds/*.yaml apiserver/*.yaml controller/*.yaml
 var FS embed.FS
 
-// Files returns the manifests of one folder (crds or apiserver), in file name order.
+// Files returns the manifests of one folder (crds, apiserver or controller), in file name order.
 func Files(dir string) ([][]byte, error) {
 	entries, err := fs.ReadDir(FS, dir)
 	if err != nil {

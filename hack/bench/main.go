@@ -50,15 +50,16 @@ func main() {
 	perMember := flag.Int("upstreams", 1000, "Upstreams per member")
 	rounds := flag.Int("rounds", 10, "timed lists per variant")
 	apiserver := flag.String("apiserver", "bin/meridian-apiserver", "meridian-apiserver binary")
+	controller := flag.String("controller", "bin/meridian-controller", "meridian-controller binary")
 	heapProfile := flag.String("heap-profile", "", "also write the server's heap profile (with every object cached) to this file, for go tool pprof")
 	flag.Parse()
-	if err := run(*members, *perMember, *rounds, *apiserver, *heapProfile); err != nil {
+	if err := run(*members, *perMember, *rounds, devenv.MeridianOptions{APIServer: *apiserver, Controller: *controller}, *heapProfile); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(nMembers, perMember, rounds int, apiserver, heapProfile string) error {
+func run(nMembers, perMember, rounds int, meridian devenv.MeridianOptions, heapProfile string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
 	dir, err := os.MkdirTemp("", "meridian-bench-")
@@ -102,7 +103,7 @@ func run(nMembers, perMember, rounds int, apiserver, heapProfile string) error {
 	}
 	fmt.Fprintf(os.Stderr, "created %d Upstreams in the baseline\n", perMember*nMembers)
 
-	m, err := env.StartMeridian(ctx, devenv.MeridianOptions{APIServer: apiserver})
+	m, err := env.StartMeridian(ctx, meridian)
 	if err != nil {
 		return err
 	}

@@ -32,6 +32,7 @@ func main() {
 	dir := flag.String("dir", ".demo", "directory for kubeconfigs, logs and data (replaced on start)")
 	members := flag.String("members", "2", "number of member clusters (1-10), or a comma-separated list of names")
 	apiserver := flag.String("apiserver", "", "path of the meridian-apiserver binary (default: meridian-apiserver beside this binary)")
+	controller := flag.String("controller", "", "path of the meridian-controller binary (default: meridian-controller beside this binary)")
 	flag.Parse()
 
 	names, err := memberNames(*members)
@@ -39,19 +40,24 @@ func main() {
 		fmt.Fprintf(os.Stderr, "meridian-demo: %v\n", err)
 		os.Exit(2)
 	}
-	if *apiserver == "" {
-		exe, err := os.Executable()
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "meridian-demo: %v\n", err)
-			os.Exit(2)
-		}
-		*apiserver = filepath.Join(filepath.Dir(exe), "meridian-apiserver")
-	}
-	if _, err := os.Stat(*apiserver); err != nil {
-		fmt.Fprintf(os.Stderr, "meridian-demo: meridian-apiserver not found at %s: run `make demo`, which builds it, or pass --apiserver\n", *apiserver)
+	exe, err := os.Executable()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "meridian-demo: %v\n", err)
 		os.Exit(2)
 	}
-	if err := run(*dir, names, *apiserver); err != nil {
+	for _, b := range []struct {
+		path *string
+		name string
+	}{{apiserver, "meridian-apiserver"}, {controller, "meridian-controller"}} {
+		if *b.path == "" {
+			*b.path = filepath.Join(filepath.Dir(exe), b.name)
+		}
+		if _, err := os.Stat(*b.path); err != nil {
+			fmt.Fprintf(os.Stderr, "meridian-demo: %s not found at %s: run `make demo`, which builds it\n", b.name, *b.path)
+			os.Exit(2)
+		}
+	}
+	if err := run(*dir, names, devenv.MeridianOptions{APIServer: *apiserver, Controller: *controller}); err != nil {
 		fmt.Fprintf(os.Stderr, "meridian-demo: %v\n", err)
 		os.Exit(1)
 	}
@@ -76,7 +82,7 @@ func memberNames(spec string) ([]string, error) {
 	return names, nil
 }
 
-func run(dir string, members []string, apiserver string) error {
+func run(dir string, members []string, meridian devenv.MeridianOptions) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -126,7 +132,7 @@ func run(dir string, members []string, apiserver string) error {
 	}
 
 	fmt.Println("Starting Meridian's aggregated API server and registering the members")
-	if _, err := env.StartMeridian(ctx, devenv.MeridianOptions{APIServer: apiserver}); err != nil {
+	if _, err := env.StartMeridian(ctx, meridian); err != nil {
 		return fmt.Errorf("starting Meridian: %w", err)
 	}
 	if err := env.RegisterMembers(ctx); err != nil {

@@ -34,6 +34,10 @@ type MeridianOptions struct {
 	// Port is where the server listens (0: a free port). RunMeridianAPIServer
 	// needs the port install was given.
 	Port int
+	// Controller is the path of the meridian-controller binary.
+	Controller string
+	// ControllerArgs are appended to the controller's flags.
+	ControllerArgs []string
 }
 
 // Meridian is Meridian's control plane running against the environment.
@@ -44,7 +48,10 @@ type Meridian struct {
 	APIServerLog string
 	// ServingCA is the PEM CA that signed the server's serving certificate.
 	ServingCA []byte
-	process   *process
+	// ControllerLog is the controller's log file (when it runs).
+	ControllerLog string
+	process       *process
+	controller    *process
 }
 
 // StartMeridian installs Meridian into the management cluster through
@@ -69,6 +76,9 @@ func (e *Environment) StartMeridian(ctx context.Context, opts MeridianOptions) (
 	if err != nil {
 		return nil, err
 	}
+	if err := m.RunController(ctx, e, opts); err != nil {
+		return nil, err
+	}
 	if err := m.WaitAvailable(ctx, e, opts.AvailableTimeout); err != nil {
 		return nil, err
 	}
@@ -82,7 +92,9 @@ func (e *Environment) InstallOptions(port int) install.Options {
 	return install.Options{
 		Namespace: MeridianNamespace,
 		External:  &install.External{Host: "localhost", Port: port},
-		Progress:  indent{e},
+		// No kubelet runs the controller's Deployment either.
+		ExternalController: true,
+		Progress:           indent{e},
 	}
 }
 
@@ -112,19 +124,8 @@ func (e *Environment) RunMeridianAPIServer(ctx context.Context, opts MeridianOpt
 		return nil, err
 	}
 
-	ttl := int64((48 * time.Hour).Seconds())
-	tr, err := kube.CoreV1().ServiceAccounts(MeridianNamespace).CreateToken(ctx, install.APIServerName,
-		&authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: &ttl}}, metav1.CreateOptions{})
+	kubeconfig, err := e.serviceAccountKubeconfig(ctx, install.APIServerName, dir)
 	if err != nil {
-		return nil, fmt.Errorf("token for %s: %w", install.APIServerName, err)
-	}
-	kubeconfig := filepath.Join(dir, "kubeconfig")
-	cfg := clientcmdapi.NewConfig()
-	cfg.Clusters["management"] = &clientcmdapi.Cluster{Server: e.Management.URL, CertificateAuthorityData: e.Management.CAData}
-	cfg.AuthInfos[install.APIServerName] = &clientcmdapi.AuthInfo{Token: tr.Status.Token}
-	cfg.Contexts["management"] = &clientcmdapi.Context{Cluster: "management", AuthInfo: install.APIServerName}
-	cfg.CurrentContext = "management"
-	if err := clientcmd.WriteToFile(*cfg, kubeconfig); err != nil {
 		return nil, err
 	}
 
@@ -156,6 +157,66 @@ func (e *Environment) RunMeridianAPIServer(ctx context.Context, opts MeridianOpt
 	return m, nil
 }
 
+// serviceAccountKubeconfig writes a kubeconfig for the management cluster
+// with a token of one of Meridian's ServiceAccounts, as a pod would have.
+func (e *Environment) serviceAccountKubeconfig(ctx context.Context, serviceAccount, dir string) (string, error) {
+	kube, err := kubernetes.NewForConfig(e.Management.RESTConfig())
+	if err != nil {
+		return "", err
+	}
+	ttl := int64((48 * time.Hour).Seconds())
+	tr, err := kube.CoreV1().ServiceAccounts(MeridianNamespace).CreateToken(ctx, serviceAccount,
+		&authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: &ttl}}, metav1.CreateOptions{})
+	if err != nil {
+		return "", fmt.Errorf("token for %s: %w", serviceAccount, err)
+	}
+	path := filepath.Join(dir, "kubeconfig")
+	cfg := clientcmdapi.NewConfig()
+	cfg.Clusters["management"] = &clientcmdapi.Cluster{Server: e.Management.URL, CertificateAuthorityData: e.Management.CAData}
+	cfg.AuthInfos[serviceAccount] = &clientcmdapi.AuthInfo{Token: tr.Status.Token}
+	cfg.Contexts["management"] = &clientcmdapi.Context{Cluster: "management", AuthInfo: serviceAccount}
+	cfg.CurrentContext = "management"
+	return path, clientcmd.WriteToFile(*cfg, path)
+}
+
+// RunController runs meridian-controller as a local process with its
+// ServiceAccount's token, once Meridian is installed.
+func (m *Meridian) RunController(ctx context.Context, e *Environment, opts MeridianOptions) error {
+	if opts.Controller == "" {
+		return fmt.Errorf("devenv: MeridianOptions.Controller (the meridian-controller binary) is required")
+	}
+	dir := filepath.Join(e.Dir, "pki", install.ControllerName)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	kubeconfig, err := e.serviceAccountKubeconfig(ctx, install.ControllerName, dir)
+	if err != nil {
+		return err
+	}
+	ports, err := freePorts(2)
+	if err != nil {
+		return err
+	}
+	m.ControllerLog = filepath.Join(e.Dir, "logs", "meridian-controller.log")
+	m.controller = &process{
+		name:    "meridian-controller",
+		path:    opts.Controller,
+		logFile: m.ControllerLog,
+		args: append([]string{
+			"--kubeconfig=" + kubeconfig,
+			"--federation-namespace=" + MeridianNamespace,
+			"--health-bind-address=127.0.0.1:" + strconv.Itoa(ports[0]),
+			"--metrics-bind-address=127.0.0.1:" + strconv.Itoa(ports[1]),
+			"--v=2",
+		}, opts.ControllerArgs...),
+	}
+	if err := m.controller.start(); err != nil {
+		return err
+	}
+	e.extra = append(e.extra, m.controller)
+	return nil
+}
+
 // WaitAvailable waits until kube-aggregator reports the APIService
 // Available, failing early if the server exits.
 func (m *Meridian) WaitAvailable(ctx context.Context, e *Environment, timeout time.Duration) error {
@@ -169,6 +230,11 @@ func (m *Meridian) WaitAvailable(ctx context.Context, e *Environment, timeout ti
 		Abort: func() error {
 			if exited, err := m.process.exited(); exited {
 				return fmt.Errorf("meridian-apiserver exited: %v", err)
+			}
+			if m.controller != nil {
+				if exited, err := m.controller.exited(); exited {
+					return fmt.Errorf("meridian-controller exited: %v (see %s)", err, m.ControllerLog)
+				}
 			}
 			return nil
 		},

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,6 +38,9 @@ const (
 	// APIServerName names the aggregated server's Deployment, Service and
 	// ServiceAccount.
 	APIServerName = "meridian-apiserver"
+	// ControllerName names the controller's Deployment, ServiceAccount and
+	// the Lease its replicas elect a leader with.
+	ControllerName = "meridian-controller"
 
 	// manifestNamespace is the namespace artifacts/ is written for.
 	manifestNamespace = "meridian-system"
@@ -50,10 +54,15 @@ type Options struct {
 	Namespace string
 	// Image replaces the aggregated server's image when set.
 	Image string
+	// ControllerImage replaces the controller's image when set.
+	ControllerImage string
 	// External runs the aggregated server outside the cluster (development,
 	// the demo, tests): no Deployment is applied, and the Service is an
 	// ExternalName pointing at Host:Port.
 	External *External
+	// ExternalController runs the controller outside the cluster: its
+	// Deployment is not applied (its RBAC is, for the identity it runs as).
+	ExternalController bool
 	// DryRun is "" (apply), "client" (apply nothing) or "server" (the
 	// server validates and answers, and persists nothing).
 	DryRun string
@@ -94,11 +103,11 @@ func (o Options) Validate() error {
 }
 
 // Manifests returns everything install applies, in apply order: the CRDs,
-// then artifacts/apiserver with the namespace, image, external server and
-// caBundle filled in. The serving Secret is not among them (see Install).
+// then artifacts/apiserver and artifacts/controller with the namespace,
+// images, external server and caBundle filled in. The serving Secret is not among them (see Install).
 func Manifests(opts Options, caBundle []byte) ([]*unstructured.Unstructured, error) {
 	var docs [][]byte
-	for _, dir := range []string{"crds", "apiserver"} {
+	for _, dir := range []string{"crds", "apiserver", "controller"} {
 		files, err := artifacts.Files(dir)
 		if err != nil {
 			return nil, err
@@ -115,11 +124,16 @@ func Manifests(opts Options, caBundle []byte) ([]*unstructured.Unstructured, err
 		retarget(o, ns)
 		switch o.GetKind() {
 		case "Deployment":
-			if opts.External != nil {
+			image := opts.Image
+			external := opts.External != nil
+			if o.GetName() == ControllerName {
+				image, external = opts.ControllerImage, opts.ExternalController
+			}
+			if external {
 				continue
 			}
-			if opts.Image != "" {
-				setImage(o, opts.Image)
+			if image != "" {
+				setImage(o, image)
 			}
 		case "Service":
 			if opts.External != nil {
@@ -138,7 +152,19 @@ func Manifests(opts Options, caBundle []byte) ([]*unstructured.Unstructured, err
 		}
 		out = append(out, o)
 	}
+	// The APIService last: once the aggregator routes to the server,
+	// everything the server and the controller need exists.
+	slices.SortStableFunc(out, func(a, b *unstructured.Unstructured) int {
+		return boolInt(a.GetKind() == "APIService") - boolInt(b.GetKind() == "APIService")
+	})
 	return out, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // retarget moves an object written for manifestNamespace into ns: its own

@@ -18,6 +18,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
+	"github.com/meridianfed/meridian/pkg/federation/clusters"
 	"github.com/meridianfed/meridian/pkg/manifest"
 )
 
@@ -88,12 +89,13 @@ func Uninstall(ctx context.Context, cfg *rest.Config, opts UninstallOptions) err
 	}
 	// APIService first, then the rest in reverse order of creation.
 	order := append([]*unstructured.Unstructured{others[0]}, reversed(others[1:])...)
-	secret := &unstructured.Unstructured{}
-	secret.SetAPIVersion("v1")
-	secret.SetKind("Secret")
-	secret.SetNamespace(ns)
-	secret.SetName(ServingSecret)
-	order = append(order, secret)
+	// What the running control plane created itself: the serving Secret
+	// install issued, and the leader Leases.
+	order = append(order,
+		namespaced("v1", "Secret", ns, ServingSecret),
+		namespaced("coordination.k8s.io/v1", "Lease", ns, ControllerName),
+		namespaced("coordination.k8s.io/v1", "Lease", ns, clusters.StatusLease),
+	)
 	if opts.All {
 		order = append(order, reversed(crds)...)
 		order = append(order, namespace)
@@ -118,6 +120,15 @@ func Uninstall(ctx context.Context, cfg *rest.Config, opts UninstallOptions) err
 	}
 	opts.logf("removed %d objects; Meridian is uninstalled", deleted)
 	return nil
+}
+
+func namespaced(apiVersion, kind, ns, name string) *unstructured.Unstructured {
+	o := &unstructured.Unstructured{}
+	o.SetAPIVersion(apiVersion)
+	o.SetKind(kind)
+	o.SetNamespace(ns)
+	o.SetName(name)
+	return o
 }
 
 func reversed(objs []*unstructured.Unstructured) []*unstructured.Unstructured {

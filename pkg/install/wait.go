@@ -26,8 +26,9 @@ type WaitOptions struct {
 	Abort func() error
 }
 
-// WaitReady waits until the APIService is Available and, when the server
-// runs in the cluster, its Deployment has every replica available. It
+// WaitReady waits until the APIService is Available, a controller replica
+// holds the leader Lease, and the Deployments of what runs in the cluster
+// have every replica available. It
 // reports each change of state through opts.Progress, and on timeout says
 // what is not ready and where to look.
 func WaitReady(ctx context.Context, cfg *rest.Config, opts Options, wait WaitOptions) error {
@@ -48,22 +49,24 @@ func WaitReady(ctx context.Context, cfg *rest.Config, opts Options, wait WaitOpt
 	for {
 		var state string
 		ready := true
-		if opts.External == nil {
-			d, err := kube.AppsV1().Deployments(ns).Get(ctx, APIServerName, metav1.GetOptions{})
-			switch {
-			case err != nil:
-				ready, state = false, fmt.Sprintf("Deployment %s/%s: %v", ns, APIServerName, err)
-			default:
-				want := int32(1)
-				if d.Spec.Replicas != nil {
-					want = *d.Spec.Replicas
-				}
-				if d.Status.ObservedGeneration < d.Generation || d.Status.UpdatedReplicas < want || d.Status.AvailableReplicas < want {
-					ready = false
-				}
-				state = fmt.Sprintf("Deployment %s/%s: %d/%d replicas available", ns, APIServerName, d.Status.AvailableReplicas, want)
+		for _, d := range []struct {
+			name     string
+			external bool
+		}{{APIServerName, opts.External != nil}, {ControllerName, opts.ExternalController}} {
+			if d.external {
+				continue
 			}
+			ok, what := deploymentReady(ctx, kube, ns, d.name)
+			if !ok {
+				ready = false
+			}
+			state = join(state, what)
 		}
+		leader, what := leaseHeld(ctx, kube, ns, ControllerName)
+		if !leader {
+			ready = false
+		}
+		state = join(state, what)
 		available, why := apiServiceAvailable(ctx, dyn)
 		if available {
 			// The condition may predate a change just applied: ask the
@@ -89,9 +92,9 @@ func WaitReady(ctx context.Context, cfg *rest.Config, opts Options, wait WaitOpt
 			}
 		}
 		if time.Now().After(deadline) {
-			hint := fmt.Sprintf("kubectl get apiservice %s -o yaml", APIServiceName)
-			if opts.External == nil {
-				hint = fmt.Sprintf("kubectl -n %s describe deployment %s; kubectl -n %s logs deployment/%s; %s", ns, APIServerName, ns, APIServerName, hint)
+			hint := fmt.Sprintf("kubectl get apiservice %s -o yaml; kubectl -n %s get lease %s -o yaml", APIServiceName, ns, ControllerName)
+			if opts.External == nil || !opts.ExternalController {
+				hint = fmt.Sprintf("kubectl -n %s get deployments,pods; kubectl -n %s logs deployment/<name>; %s", ns, ns, hint)
 			}
 			return fmt.Errorf("Meridian is not ready after %s: %s (look with: %s)", wait.Timeout, state, hint)
 		}
@@ -140,4 +143,36 @@ func APIServiceStatus(ctx context.Context, cfg *rest.Config) string {
 	}
 	_, why := apiServiceAvailable(ctx, dyn)
 	return why
+}
+
+// deploymentReady says whether every replica of a Deployment is updated and available.
+func deploymentReady(ctx context.Context, kube kubernetes.Interface, ns, name string) (bool, string) {
+	d, err := kube.AppsV1().Deployments(ns).Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		return false, fmt.Sprintf("Deployment %s/%s: %v", ns, name, err)
+	}
+	want := int32(1)
+	if d.Spec.Replicas != nil {
+		want = *d.Spec.Replicas
+	}
+	ready := d.Status.ObservedGeneration >= d.Generation && d.Status.UpdatedReplicas >= want && d.Status.AvailableReplicas >= want
+	return ready, fmt.Sprintf("Deployment %s/%s: %d/%d replicas available", ns, name, d.Status.AvailableReplicas, want)
+}
+
+// leaseHeld says whether a replica holds a leader Lease and renews it.
+func leaseHeld(ctx context.Context, kube kubernetes.Interface, ns, name string) (bool, string) {
+	l, err := kube.CoordinationV1().Leases(ns).Get(ctx, name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return false, "controller: no replica has taken the lead yet"
+	}
+	if err != nil {
+		return false, fmt.Sprintf("controller Lease %s/%s: %v", ns, name, err)
+	}
+	if l.Spec.HolderIdentity == nil || *l.Spec.HolderIdentity == "" || l.Spec.RenewTime == nil || l.Spec.LeaseDurationSeconds == nil {
+		return false, "controller: no leader"
+	}
+	if time.Since(l.Spec.RenewTime.Time) > time.Duration(*l.Spec.LeaseDurationSeconds)*time.Second {
+		return false, fmt.Sprintf("controller: the leader %s stopped renewing its Lease at %s", *l.Spec.HolderIdentity, l.Spec.RenewTime.UTC().Format(time.RFC3339))
+	}
+	return true, "controller: leading"
 }

@@ -59,13 +59,16 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	}
 
 	apiserver := buildBinary(ctx, "./cmd/apiserver")
+	controller := buildBinary(ctx, "./cmd/controller")
 	meridian, err = env.StartMeridian(ctx, devenv.MeridianOptions{
-		APIServer: apiserver,
+		APIServer:  apiserver,
+		Controller: controller,
 		// Short, so the fault specs see an unreachable member leave the views.
 		ExtraArgs: []string{"--member-remove-after=3s"},
 	})
 	Expect(err).NotTo(HaveOccurred())
 	AddReportEntry("meridian-apiserver log", meridian.APIServerLog)
+	AddReportEntry("meridian-controller log", meridian.ControllerLog)
 	Expect(env.RegisterMembers(ctx)).To(Succeed())
 }, NodeTimeout(5*time.Minute))
 

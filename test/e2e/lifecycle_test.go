@@ -36,7 +36,7 @@ func serversUsing(dir string) []int {
 			continue // a zombie has already exited
 		}
 		exe := filepath.Base(string(bytes.SplitN(cmdline, []byte{0}, 2)[0]))
-		if (exe == "etcd" || exe == "kube-apiserver" || exe == "kube-controller-manager" || exe == "apiserver") && bytes.Contains(cmdline, []byte(dir)) {
+		if (exe == "etcd" || exe == "kube-apiserver" || exe == "kube-controller-manager" || exe == "apiserver" || exe == "controller") && bytes.Contains(cmdline, []byte(dir)) {
 			pids = append(pids, pid)
 		}
 	}
@@ -70,24 +70,25 @@ func startAndWaitReady(ctx context.Context, cmd *exec.Cmd, dir string, servers i
 		_, err := os.Stat(filepath.Join(dir, "ready"))
 		return err
 	}).WithContext(ctx).WithTimeout(2*time.Minute).WithPolling(200*time.Millisecond).Should(Succeed(), "%s never became ready", cmd.Path)
-	Expect(serversUsing(dir)).To(HaveLen(servers), "etcd, a kube-apiserver and a kube-controller-manager for the management cluster and one member (and Meridian's apiserver for the demo) should be running")
+	Expect(serversUsing(dir)).To(HaveLen(servers), "etcd, a kube-apiserver and a kube-controller-manager for the management cluster and one member (and Meridian's apiserver and controller for the demo) should be running")
 	return wait
 }
 
 var _ = Describe("Process lifecycle: no server outlives the run that started it", Ordered, func() {
-	var demo, crasher, apiserver string
+	var demo, crasher, apiserver, controller string
 
 	BeforeAll(func(ctx SpecContext) {
 		demo = buildBinary(ctx, "./hack/demo")
 		apiserver = buildBinary(ctx, "./cmd/apiserver")
+		controller = buildBinary(ctx, "./cmd/controller")
 		crasher = buildBinary(ctx, "./test/e2e/testdata/crasher")
 	}, NodeTimeout(5*time.Minute))
 
 	It("make demo stops every server on Ctrl-C (SIGINT) and on SIGTERM", func(ctx SpecContext) {
 		for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 			dir := GinkgoT().TempDir()
-			cmd := exec.Command(demo, "--dir", dir, "--members", "1", "--apiserver", apiserver)
-			wait := startAndWaitReady(ctx, cmd, dir, 6)
+			cmd := exec.Command(demo, "--dir", dir, "--members", "1", "--apiserver", apiserver, "--controller", controller)
+			wait := startAndWaitReady(ctx, cmd, dir, 7)
 			Expect(cmd.Process.Signal(sig)).To(Succeed())
 			Expect(wait()).To(Succeed(), "the demo exits cleanly on %s", sig)
 			Expect(serversUsing(dir)).To(BeEmpty(), "servers left after %s", sig)
@@ -97,8 +98,8 @@ var _ = Describe("Process lifecycle: no server outlives the run that started it"
 
 	It("a killed demo (SIGKILL) takes its servers with it", func(ctx SpecContext) {
 		dir := GinkgoT().TempDir()
-		cmd := exec.Command(demo, "--dir", dir, "--members", "1", "--apiserver", apiserver)
-		wait := startAndWaitReady(ctx, cmd, dir, 6)
+		cmd := exec.Command(demo, "--dir", dir, "--members", "1", "--apiserver", apiserver, "--controller", controller)
+		wait := startAndWaitReady(ctx, cmd, dir, 7)
 		Expect(cmd.Process.Kill()).To(Succeed())
 		_ = wait()
 		Eventually(func() []int { return serversUsing(dir) }).WithContext(ctx).WithTimeout(10 * time.Second).Should(BeEmpty())

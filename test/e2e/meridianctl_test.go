@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -79,12 +80,13 @@ func clusterState(ctx context.Context, cfg *rest.Config) []string {
 
 var _ = Describe("meridianctl on a real management cluster: install, register, list, check, deregister, uninstall", Ordered, func() {
 	var (
-		cli     string
-		server  string
-		cenv    *devenv.Environment
-		port    int
-		before  []string
-		mgmtCfg *rest.Config
+		cli        string
+		server     string
+		controller string
+		cenv       *devenv.Environment
+		port       int
+		before     []string
+		mgmtCfg    *rest.Config
 	)
 
 	run := func(ctx context.Context, stdin string, args ...string) cliResult {
@@ -107,6 +109,7 @@ var _ = Describe("meridianctl on a real management cluster: install, register, l
 	BeforeAll(func(ctx SpecContext) {
 		cli = buildBinary(ctx, "./cmd/meridianctl")
 		server = buildBinary(ctx, "./cmd/apiserver")
+		controller = buildBinary(ctx, "./cmd/controller")
 		dir := GinkgoT().TempDir()
 		var err error
 		cenv, err = devenv.Start(ctx, devenv.Options{Dir: dir, Members: []string{"east", "west", "north"}, Progress: GinkgoWriter})
@@ -128,7 +131,7 @@ var _ = Describe("meridianctl on a real management cluster: install, register, l
 		// The aggregated server runs on this machine (no kubelet here), so
 		// install gets --external-apiserver and the test starts the server
 		// once install has issued its certificate.
-		cmd := exec.CommandContext(ctx, cli, "install", "--external-apiserver", "localhost:"+strconv.Itoa(port), "--timeout", "2m")
+		cmd := exec.CommandContext(ctx, cli, "install", "--external-apiserver", "localhost:"+strconv.Itoa(port), "--external-controller", "--timeout", "2m")
 		cmd.Env = append(os.Environ(), "KUBECONFIG="+cenv.Management.Kubeconfig)
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -137,17 +140,26 @@ var _ = Describe("meridianctl on a real management cluster: install, register, l
 		// server's ServiceAccount exist.
 		Eventually(func() string { return install.APIServiceStatus(ctx, mgmtCfg) }).
 			WithContext(ctx).WithTimeout(time.Minute).ShouldNot(Equal("not found"), "install applies the APIService")
-		m, err := cenv.RunMeridianAPIServer(ctx, devenv.MeridianOptions{APIServer: server, Port: port, ExtraArgs: []string{"--member-remove-after=3s"}})
+		opts := devenv.MeridianOptions{
+			APIServer: server, Controller: controller, Port: port,
+			ExtraArgs: []string{"--member-remove-after=3s"},
+			// east registers with a 10-minute token: renewed after 30s.
+			ControllerArgs: []string{"--token-renew-fraction=0.05"},
+		}
+		m, err := cenv.RunMeridianAPIServer(ctx, opts)
 		Expect(err).NotTo(HaveOccurred())
 		AddReportEntry("meridianctl spec: apiserver log", m.APIServerLog)
+		Expect(m.RunController(ctx, cenv, opts)).To(Succeed())
+		AddReportEntry("meridianctl spec: controller log", m.ControllerLog)
 		err = cmd.Wait()
 		fmt.Fprintf(GinkgoWriter, "install:\n%s\n%s\n", stdout.String(), stderr.String())
 		Expect(err).NotTo(HaveOccurred(), "install succeeds: %s", stderr.String())
 		Expect(stderr.String()).To(ContainSubstring("waiting for Meridian to be ready"))
 		Expect(stderr.String()).To(ContainSubstring("APIService v1alpha1.views.meridian.io: Available"))
+		Expect(stderr.String()).To(ContainSubstring("controller: leading"))
 		Expect(stdout.String()).To(ContainSubstring("Meridian is installed"))
 
-		again := run(ctx, "", "install", "--external-apiserver", "localhost:"+strconv.Itoa(port))
+		again := run(ctx, "", "install", "--external-apiserver", "localhost:"+strconv.Itoa(port), "--external-controller")
 		Expect(again.code).To(Equal(0), again.String())
 		Expect(again.stderr).To(ContainSubstring("nothing changed"))
 
@@ -161,7 +173,11 @@ var _ = Describe("meridianctl on a real management cluster: install, register, l
 
 	It("registers two members from their kubeconfigs; cluster list and kubectl get glooinstances show them", func(ctx SpecContext) {
 		for _, name := range []string{"east", "west"} {
-			r := run(ctx, "", "cluster", "register", "--cluster-name", name, "--remote-kubeconfig", cenv.Member(name).Kubeconfig)
+			ttl := "24h"
+			if name == "east" {
+				ttl = "10m" // the shortest TokenRequest allows; the renewal spec watches it
+			}
+			r := run(ctx, "", "cluster", "register", "--cluster-name", name, "--remote-kubeconfig", cenv.Member(name).Kubeconfig, "--token-ttl", ttl)
 			Expect(r.code).To(Equal(0), r.String())
 			Expect(r.stdout).To(ContainSubstring("cluster " + name + " registered"))
 		}
@@ -244,6 +260,34 @@ var _ = Describe("meridianctl on a real management cluster: install, register, l
 		}
 		Expect(refs).To(ConsistOf("west:team-a/orders"))
 	}, SpecTimeout(time.Minute))
+
+	It("the controller renews a member's token before it expires, and the member stays connected", func(ctx SpecContext) {
+		kube := kubernetes.NewForConfigOrDie(mgmtCfg)
+		tokenOf := func() (string, time.Time) {
+			s, err := kube.CoreV1().Secrets(install.DefaultNamespace).Get(ctx, registration.SecretName("east"), metav1.GetOptions{})
+			Expect(err).NotTo(HaveOccurred())
+			cfg, err := clientcmd.Load(s.Data["kubeconfig"])
+			Expect(err).NotTo(HaveOccurred())
+			tok := cfg.AuthInfos[cfg.Contexts[cfg.CurrentContext].AuthInfo].Token
+			parts := strings.Split(tok, ".")
+			Expect(parts).To(HaveLen(3))
+			payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+			Expect(err).NotTo(HaveOccurred())
+			var claims struct{ Exp int64 }
+			Expect(json.Unmarshal(payload, &claims)).To(Succeed())
+			return tok, time.Unix(claims.Exp, 0)
+		}
+		first, firstExp := tokenOf()
+		Eventually(func() string { tok, _ := tokenOf(); return tok }).WithContext(ctx).WithTimeout(2*time.Minute).WithPolling(2*time.Second).
+			ShouldNot(Equal(first), "the 10-minute token is renewed once 5%% of its life has passed")
+		_, exp := tokenOf()
+		Expect(exp).To(BeTemporally(">", firstExp), "the new token lives longer")
+		Expect(exp.Sub(time.Now())).To(BeNumerically(">", 9*time.Minute), "and as long as the first was issued for")
+		Eventually(func(g Gomega) {
+			r := run(ctx, "", "cluster", "list")
+			g.Expect(r.stdout).To(MatchRegexp(`(?m)^east\s+True\s+`))
+		}).WithContext(ctx).WithTimeout(time.Minute).Should(Succeed(), "the aggregated server reconnects with the new token")
+	}, SpecTimeout(4*time.Minute))
 
 	It("register refuses a wrong context, an unreachable member, missing permissions and a name in use, leaving nothing behind", func(ctx SpecContext) {
 		kube := kubernetes.NewForConfigOrDie(mgmtCfg)

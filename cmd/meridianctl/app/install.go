@@ -32,7 +32,8 @@ Service) and its APIService, from the manifests of artifacts/ built into this
 binary, with server-side apply (field manager "meridianctl"). It issues the
 serving certificate the APIService verifies (kept in Secret
 meridian-apiserver-serving; a valid one is reused), then waits until the
-APIService is Available and the Deployment ready, showing progress.
+APIService is Available, a controller replica leads, and the Deployments are
+ready, showing progress.
 
 Running it again changes nothing.`,
 		Example: ex(use, `
@@ -45,8 +46,8 @@ Running it again changes nothing.`,
   # Validate against the cluster without persisting anything
   {cmd} install --dry-run=server
 
-  # Run the aggregated server yourself, outside the cluster (development)
-  {cmd} install --external-apiserver localhost:8443`),
+  # Run the aggregated server and the controller yourself, outside the cluster (development)
+  {cmd} install --external-apiserver localhost:8443 --external-controller`),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if output != "" && output != "yaml" && output != "json" {
@@ -108,7 +109,9 @@ Running it again changes nothing.`,
 	f.StringVar(&opts.Image, "image", "", "Image of the aggregated API server (default: the one the manifests name).")
 	f.StringVar(&opts.DryRun, "dry-run", "", `"client": apply nothing, show what would be applied; "server": the server validates everything and persists nothing.`)
 	f.StringVarP(&output, "output", "o", "", "Print the objects (yaml or json) instead of a summary.")
-	f.StringVar(&external, "external-apiserver", "", "HOST:PORT where you run the aggregated API server yourself, outside the cluster (development); no Deployment is installed.")
+	f.StringVar(&opts.ControllerImage, "controller-image", "", "Image of the controller (default: the one the manifests name).")
+	f.StringVar(&external, "external-apiserver", "", "HOST:PORT where you run the aggregated API server yourself, outside the cluster (development); its Deployment is not installed.")
+	f.BoolVar(&opts.ExternalController, "external-controller", false, "You run the controller yourself, outside the cluster (development); its Deployment is not installed.")
 	f.BoolVar(&wait, "wait", true, "Wait until the APIService is Available and the server ready.")
 	f.DurationVar(&timeout, "timeout", 3*time.Minute, "How long to wait for readiness.")
 	return cmd

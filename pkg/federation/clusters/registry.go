@@ -12,7 +12,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -48,6 +50,9 @@ type Status struct {
 type entry struct {
 	conn        *member.Connection
 	fingerprint string
+	// token is the member's bearer token, swapped in place when the
+	// controller renews it, so a renewal never reconnects.
+	token *atomic.Pointer[string]
 }
 
 // Registry keeps one connection per registered member cluster.
@@ -164,17 +169,18 @@ func (r *Registry) reconcile(ctx context.Context) {
 	}
 	desired := map[string]*rest.Config{}
 	fingerprints := map[string]string{}
+	tokens := map[string]string{}
 	problems := map[string]string{}
 	for _, kc := range list {
 		if kc.DeletionTimestamp != nil {
 			continue
 		}
-		cfg, fp, err := r.configFor(kc)
+		cfg, fp, token, err := r.configFor(kc)
 		if err != nil {
 			problems[kc.Name] = err.Error()
 			continue
 		}
-		desired[kc.Name], fingerprints[kc.Name] = cfg, fp
+		desired[kc.Name], fingerprints[kc.Name], tokens[kc.Name] = cfg, fp, token
 	}
 
 	r.mu.Lock()
@@ -182,6 +188,10 @@ func (r *Registry) reconcile(ctx context.Context) {
 	r.problems = problems
 	for name, e := range r.entries {
 		if _, ok := desired[name]; ok && fingerprints[name] == e.fingerprint {
+			if t := tokens[name]; *e.token.Load() != t {
+				e.token.Store(&t)
+				r.log.V(2).Info("cluster credential renewed", "cluster", name)
+			}
 			continue
 		}
 		e.conn.Stop()
@@ -202,37 +212,65 @@ func (r *Registry) reconcile(ctx context.Context) {
 		if _, ok := r.entries[name]; ok {
 			continue
 		}
+		token := &atomic.Pointer[string]{}
+		t := tokens[name]
+		token.Store(&t)
+		if t != "" {
+			cfg.BearerToken = ""
+			cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper { return &bearer{token: token, next: rt} }
+		}
 		conn := member.NewConnection(name, cfg, r.caches, r.opts, r.log)
 		if err := conn.Start(ctx); err != nil {
 			r.problems[name] = err.Error()
 			continue
 		}
-		r.entries[name] = &entry{conn: conn, fingerprint: fingerprints[name]}
+		r.entries[name] = &entry{conn: conn, fingerprint: fingerprints[name], token: token}
 		r.log.Info("cluster joined the federation", "cluster", name, "server", cfg.Host)
 	}
 }
 
-// configFor reads a cluster's kubeconfig Secret. Errors name the Secret and
-// what is wrong with it, never its content.
-func (r *Registry) configFor(kc *fedv1alpha1.KubernetesCluster) (*rest.Config, string, error) {
+// configFor reads a cluster's kubeconfig Secret. The fingerprint covers
+// everything but a bearer token, which is returned apart: a renewed token is
+// swapped into the running connection. Errors name the Secret and what is
+// wrong with it, never its content.
+func (r *Registry) configFor(kc *fedv1alpha1.KubernetesCluster) (*rest.Config, string, string, error) {
 	ref := r.namespace + "/" + kc.Spec.SecretName
 	secret, err := r.secretGet(kc.Spec.SecretName)
 	if apierrors.IsNotFound(err) {
-		return nil, "", fmt.Errorf("kubeconfig Secret %s does not exist", ref)
+		return nil, "", "", fmt.Errorf("kubeconfig Secret %s does not exist", ref)
 	}
 	if err != nil {
-		return nil, "", err
+		return nil, "", "", err
 	}
 	data := secret.Data[fedv1alpha1.KubeconfigSecretKey]
 	if len(data) == 0 {
-		return nil, "", fmt.Errorf("kubeconfig Secret %s has no %q key", ref, fedv1alpha1.KubeconfigSecretKey)
+		return nil, "", "", fmt.Errorf("kubeconfig Secret %s has no %q key", ref, fedv1alpha1.KubeconfigSecretKey)
 	}
 	cfg, err := RESTConfigFromKubeconfig(data)
 	if err != nil {
-		return nil, "", fmt.Errorf("kubeconfig Secret %s: %w", ref, err)
+		return nil, "", "", fmt.Errorf("kubeconfig Secret %s: %w", ref, err)
 	}
-	sum := sha256.Sum256(data)
-	return cfg, hex.EncodeToString(sum[:]), nil
+	token := cfg.BearerToken
+	withoutToken := rest.CopyConfig(cfg)
+	withoutToken.BearerToken = ""
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%s|%s|%x|%x|%x|%s|%s|%v", withoutToken.Host, withoutToken.ServerName, withoutToken.CAData, withoutToken.CertData, withoutToken.KeyData,
+		withoutToken.Username, withoutToken.BearerTokenFile, withoutToken.ExecProvider)))
+	return cfg, hex.EncodeToString(sum[:]), token, nil
+}
+
+// bearer sets the current token on every request to a member.
+type bearer struct {
+	token *atomic.Pointer[string]
+	next  http.RoundTripper
+}
+
+func (b *bearer) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Header.Get("Authorization") != "" {
+		return b.next.RoundTrip(req)
+	}
+	req = req.Clone(req.Context())
+	req.Header.Set("Authorization", "Bearer "+*b.token.Load())
+	return b.next.RoundTrip(req)
 }
 
 // RESTConfigFromKubeconfig builds a client configuration for a member from
