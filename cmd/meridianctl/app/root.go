@@ -116,6 +116,7 @@ also "kubectl meridian".`,
 		newClusterCommand(use, kube, s),
 		newCheckCommand(use, kube, s),
 		newVersionCommand(use, kube, s),
+		newMigrateCommand(use, s),
 	)
 	root.CompletionOptions.HiddenDefaultCmd = false
 	return root
