@@ -50,8 +50,10 @@ type Meridian struct {
 	ServingCA []byte
 	// ControllerLog is the controller's log file (when it runs).
 	ControllerLog string
-	process       *process
-	controller    *process
+	// controllerMetrics is where the controller serves /metrics.
+	controllerMetrics string
+	process           *process
+	controller        *process
 }
 
 // StartMeridian installs Meridian into the management cluster through
@@ -198,6 +200,7 @@ func (m *Meridian) RunController(ctx context.Context, e *Environment, opts Merid
 		return err
 	}
 	m.ControllerLog = filepath.Join(e.Dir, "logs", "meridian-controller.log")
+	m.controllerMetrics = "127.0.0.1:" + strconv.Itoa(ports[1])
 	m.controller = &process{
 		name:    "meridian-controller",
 		path:    opts.Controller,
@@ -216,6 +219,10 @@ func (m *Meridian) RunController(ctx context.Context, e *Environment, opts Merid
 	e.extra = append(e.extra, m.controller)
 	return nil
 }
+
+// ControllerMetricsAddress is host:port of the controller's /metrics ("" when
+// it does not run).
+func (m *Meridian) ControllerMetricsAddress() string { return m.controllerMetrics }
 
 // WaitAvailable waits until kube-aggregator reports the APIService
 // Available, failing early if the server exits.

@@ -10,8 +10,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
-
-	meridianclient "github.com/meridianfed/meridian/pkg/generated/clientset/versioned"
 )
 
 // DeregisterOptions describe one deregistration.
@@ -42,15 +40,8 @@ func Deregister(ctx context.Context, management *rest.Config, opts DeregisterOpt
 	if err := o.defaults(); err != nil {
 		return err
 	}
-	mgmt, err := kubernetes.NewForConfig(management)
+	mgmt, fed, err := managementClients(management)
 	if err != nil {
-		return err
-	}
-	fed, err := meridianclient.NewForConfig(management)
-	if err != nil {
-		return err
-	}
-	if err := requireInstalled(mgmt); err != nil {
 		return err
 	}
 	kc, err := fed.FedV1alpha1().KubernetesClusters(o.FederationNamespace).Get(ctx, o.ClusterName, metav1.GetOptions{})

@@ -92,15 +92,8 @@ func Register(ctx context.Context, management *rest.Config, opts Options) (err e
 	if err := opts.defaults(); err != nil {
 		return err
 	}
-	mgmt, err := kubernetes.NewForConfig(management)
+	mgmt, fed, err := managementClients(management)
 	if err != nil {
-		return err
-	}
-	fed, err := meridianclient.NewForConfig(management)
-	if err != nil {
-		return err
-	}
-	if err := requireInstalled(mgmt); err != nil {
 		return err
 	}
 	if _, err := fed.FedV1alpha1().KubernetesClusters(opts.FederationNamespace).Get(ctx, opts.ClusterName, metav1.GetOptions{}); err == nil {
@@ -251,7 +244,8 @@ func cleanupMember(ctx context.Context, member kubernetes.Interface, opts Option
 
 // memberClusterRole is least privilege on a member: read every Gloo kind,
 // the workloads and nodes discovery looks at; write only the Gloo kinds the
-// federation controller places (never Proxies, which Gloo itself writes).
+// federation controller places (never Proxies, which Gloo itself writes) and
+// Secrets by name (never listed).
 func memberClusterRole() *rbacv1.ClusterRole {
 	read := map[string][]string{}
 	write := map[string][]string{}
@@ -274,6 +268,10 @@ func memberClusterRole() *rbacv1.ClusterRole {
 		}
 	}
 	rules = append(rules,
+		// FederatedSecret places Secrets (TLS certificates Gloo config refers
+		// to). Never list or watch: Meridian reads a member's Secret only by
+		// the name it placed, to check that it owns it.
+		rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"secrets"}, Verbs: []string{"get", "create", "update", "patch", "delete"}},
 		rbacv1.PolicyRule{APIGroups: []string{"apps"}, Resources: []string{"deployments", "daemonsets"}, Verbs: []string{"get", "list", "watch"}},
 		rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"pods", "services", "nodes"}, Verbs: []string{"get", "list", "watch"}},
 	)
@@ -335,4 +333,21 @@ func requireInstalled(mgmt kubernetes.Interface) error {
 		}
 	}
 	return errors.New("the management cluster does not serve kubernetesclusters.fed.meridian.io: install Meridian there first (meridianctl install)")
+}
+
+// managementClients returns clients for the management cluster, once it is
+// known to serve Meridian's registrations.
+func managementClients(cfg *rest.Config) (kubernetes.Interface, meridianclient.Interface, error) {
+	mgmt, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	fed, err := meridianclient.NewForConfig(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := requireInstalled(mgmt); err != nil {
+		return nil, nil, err
+	}
+	return mgmt, fed, nil
 }

@@ -63,6 +63,9 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	meridian, err = env.StartMeridian(ctx, devenv.MeridianOptions{
 		APIServer:  apiserver,
 		Controller: controller,
+		// Short, so the deletion spec sees leftovers swept soon after a
+		// member returns.
+		ControllerArgs: []string{"--sweep-interval=5s"},
 		// Short, so the fault specs see an unreachable member leave the views.
 		ExtraArgs: []string{"--member-remove-after=3s"},
 	})

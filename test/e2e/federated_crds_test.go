@@ -18,6 +18,7 @@ import (
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
 	"github.com/meridianfed/meridian/pkg/manifest"
+	"github.com/meridianfed/meridian/pkg/migrate"
 )
 
 // The federated CRDs validate template.spec with Gloo's own schema for the
@@ -59,8 +60,10 @@ var _ = Describe("Federated CRDs on the management cluster", func() {
 					"kind":       "Federated" + o.GetKind(),
 					"metadata":   map[string]any{"name": strings.ToLower(o.GetKind()) + "-" + string(rune('a'+i))},
 					"spec": map[string]any{
-						"template":  map[string]any{"metadata": map[string]any{"name": o.GetName(), "labels": map[string]any{"team": "a"}}, "spec": spec},
-						"placement": map[string]any{"clusters": []any{"east", "west"}, "namespaces": []any{"gloo-system"}},
+						"template": map[string]any{"metadata": map[string]any{"name": o.GetName(), "labels": map[string]any{"team": "a"}}, "spec": spec},
+						// A cluster that is not registered: the controller places nothing
+						// into the shared environment.
+						"placement": map[string]any{"clusters": []any{"nowhere"}, "namespaces": []any{"gloo-system"}},
 					},
 				}}
 				created, err := client.Create(ctx, fed, strict)
@@ -82,13 +85,40 @@ var _ = Describe("Federated CRDs on the management cluster", func() {
 				"metadata":   map[string]any{"name": "typo"},
 				"spec": map[string]any{
 					"template":  map[string]any{"spec": map[string]any{"notAGlooField": true}},
-					"placement": map[string]any{"clusters": []any{"east"}, "namespaces": []any{"gloo-system"}},
+					"placement": map[string]any{"clusters": []any{"nowhere"}, "namespaces": []any{"gloo-system"}},
 				},
 			}}
 			_, err = client.Create(ctx, bad, strict)
 			Expect(apierrors.IsBadRequest(err) || apierrors.IsInvalid(err)).To(BeTrue(), "a misspelled field in a %s template is refused: %v", objs[0].GetKind(), err)
 			Expect(err.Error()).To(ContainSubstring(`unknown field "spec.template.spec.notAGlooField"`))
 		}
+
+		// What meridianctl migrate makes of Gloo Federation's manifests is
+		// accepted as it is.
+		entries, err := os.ReadDir(filepath.Join(repoRoot, "pkg", "migrate", "testdata"))
+		Expect(err).NotTo(HaveOccurred())
+		var docs []migrate.Document
+		for _, e := range entries {
+			data, err := os.ReadFile(filepath.Join(repoRoot, "pkg", "migrate", "testdata", e.Name()))
+			Expect(err).NotTo(HaveOccurred())
+			docs = append(docs, migrate.Read(e.Name(), data)...)
+		}
+		converted := migrate.Convert(docs, migrate.Options{Namespace: "fed-crds"})
+		federatedKinds := 0
+		for _, o := range converted.Objects {
+			if o.GetKind() == "KubernetesCluster" {
+				continue // would register a cluster in the shared environment
+			}
+			_ = unstructured.SetNestedStringSlice(o.Object, []string{"nowhere"}, "spec", "placement", "clusters")
+			plural := strings.ToLower(o.GetKind()) + "s"
+			if o.GetKind() == "FederatedSettings" {
+				plural = "federatedsettings"
+			}
+			_, err := dyn.Resource(fedv1alpha1.SchemeGroupVersion.WithResource(plural)).Namespace("fed-crds").Create(ctx, o, strict)
+			Expect(err).NotTo(HaveOccurred(), "migrated %s %s", o.GetKind(), o.GetName())
+			federatedKinds++
+		}
+		Expect(federatedKinds).To(BeNumerically(">=", 3))
 
 		noClusters := &unstructured.Unstructured{Object: map[string]any{
 			"apiVersion": fedv1alpha1.SchemeGroupVersion.String(),

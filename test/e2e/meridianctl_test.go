@@ -216,11 +216,13 @@ var _ = Describe("meridianctl on a real management cluster: install, register, l
 			{"list", "nodes"},
 			{"watch", "deployments.apps", "-A"},
 			{"create", "serviceaccounts/" + registration.ServiceAccountName("east"), "--subresource=token", "-n", "meridian-system"},
+			{"create", "secrets", "-n", "gloo-system"}, // FederatedSecret
+			{"get", "secrets/gloo-tls", "-n", "gloo-system"},
 		}
 		denied := [][]string{
 			{"create", "proxies.gloo.solo.io", "-n", "gloo-system"},
-			{"get", "secrets", "-A"},
-			{"get", "secrets", "-n", "meridian-system"},
+			{"list", "secrets", "-A"},
+			{"watch", "secrets", "-n", "meridian-system"},
 			{"create", "deployments.apps", "-n", "gloo-system"},
 			{"delete", "pods", "-n", "gloo-system"},
 			{"list", "configmaps", "-A"},

@@ -11,22 +11,45 @@ import (
 	"syscall"
 	"time"
 
+	"maps"
+
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/dynamic/dynamicinformer"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
+	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
+	toolscache "k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/client-go/tools/leaderelection"
 	"k8s.io/client-go/tools/leaderelection/resourcelock"
+	"k8s.io/client-go/tools/record"
 	"k8s.io/component-base/logs"
 	"k8s.io/component-base/metrics/legacyregistry"
 	_ "k8s.io/component-base/metrics/prometheus/clientgo"  // client-go request metrics
 	_ "k8s.io/component-base/metrics/prometheus/workqueue" // queue depth, retries, latency
 	"k8s.io/klog/v2"
 
+	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
 	"github.com/meridianfed/meridian/pkg/controller/credentials"
+	"github.com/meridianfed/meridian/pkg/controller/placement"
+	meridianclient "github.com/meridianfed/meridian/pkg/generated/clientset/versioned"
+	meridianinformers "github.com/meridianfed/meridian/pkg/generated/informers/externalversions"
 )
+
+// clusterSpecChanged calls changed when a registration's spec or labels
+// changed (suspend, selector labels), not on status writes.
+func clusterSpecChanged(oldObj, newObj any, changed func()) {
+	o, ok1 := oldObj.(*fedv1alpha1.KubernetesCluster)
+	n, ok2 := newObj.(*fedv1alpha1.KubernetesCluster)
+	if !ok1 || !ok2 || o.Spec != n.Spec || !maps.Equal(o.Labels, n.Labels) {
+		changed()
+	}
+}
 
 // LeaseName is the Lease the controller's replicas elect their leader with.
 const LeaseName = "meridian-controller"
@@ -39,11 +62,13 @@ type Options struct {
 	HealthAddress       string
 	MetricsAddress      string
 	TokenRenewFraction  float64
+	MemberTimeout       time.Duration
+	SweepInterval       time.Duration
 }
 
 // NewCommand returns the controller's command.
 func NewCommand() *cobra.Command {
-	o := Options{FederationNamespace: "meridian-system", LeaderElect: true, HealthAddress: ":8081", MetricsAddress: ":8080", TokenRenewFraction: credentials.DefaultRenewFraction}
+	o := Options{FederationNamespace: "meridian-system", LeaderElect: true, HealthAddress: ":8081", MetricsAddress: ":8080", TokenRenewFraction: credentials.DefaultRenewFraction, MemberTimeout: 15 * time.Second, SweepInterval: time.Minute}
 	cmd := &cobra.Command{
 		Use:   "meridian-controller",
 		Short: "Meridian's federation controller",
@@ -51,8 +76,10 @@ func NewCommand() *cobra.Command {
 the fed.meridian.io objects say. Replicas elect a leader with the Lease
 meridian-controller in the federation namespace; the others stand by.
 
-It renews the short-lived member tokens that registration stores, before
-they expire.`,
+It places every federated object (Federated*) into the clusters and
+namespaces its placement selects, reports each target in its status, removes
+what is no longer selected, restores objects edited by hand in members, and
+renews the short-lived member tokens registration stores before they expire.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
@@ -67,6 +94,8 @@ they expire.`,
 	f.StringVar(&o.HealthAddress, "health-bind-address", o.HealthAddress, "Address of /healthz and /readyz.")
 	f.StringVar(&o.MetricsAddress, "metrics-bind-address", o.MetricsAddress, `Address of /metrics ("0" disables it).`)
 	f.Float64Var(&o.TokenRenewFraction, "token-renew-fraction", o.TokenRenewFraction, "Renew a member token once this part of its lifetime has passed.")
+	f.DurationVar(&o.MemberTimeout, "member-timeout", o.MemberTimeout, "Bound on each request to a member cluster: a slow member never holds up the others.")
+	f.DurationVar(&o.SweepInterval, "sweep-interval", o.SweepInterval, "How often members are searched for objects left by deleted federated objects.")
 	logs.AddFlags(f)
 	return cmd
 }
@@ -86,10 +115,40 @@ func Run(ctx context.Context, o Options) error {
 	factory := informers.NewSharedInformerFactoryWithOptions(kube, 10*time.Minute, informers.WithNamespace(o.FederationNamespace))
 	renewer := credentials.NewRenewer(kube, o.FederationNamespace, o.TokenRenewFraction, log)
 	renewer.Start(factory)
+
+	meridian, err := meridianclient.NewForConfig(cfg)
+	if err != nil {
+		return err
+	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return err
+	}
+	fedFactory := meridianinformers.NewSharedInformerFactoryWithOptions(meridian, 10*time.Minute, meridianinformers.WithNamespace(o.FederationNamespace))
+	clusterInformer := fedFactory.Fed().V1alpha1().KubernetesClusters()
+	members := placement.NewMembers(o.FederationNamespace, clusterInformer.Lister(), factory.Core().V1().Secrets().Lister(), o.MemberTimeout)
+	broadcaster := record.NewBroadcaster(record.WithContext(ctx))
+	broadcaster.StartRecordingToSink(&typedcorev1.EventSinkImpl{Interface: kube.CoreV1().Events("")})
+	defer broadcaster.Shutdown()
+	scheme := runtime.NewScheme()
+	recorder := broadcaster.NewRecorder(scheme, corev1.EventSource{Component: "meridian-controller"})
+	placer := placement.New(dyn, members, recorder, placement.Options{Sweep: o.SweepInterval}, log)
+	dynFactory := dynamicinformer.NewDynamicSharedInformerFactory(dyn, 10*time.Minute)
+	placer.Register(dynFactory)
+	_, _ = clusterInformer.Informer().AddEventHandler(toolscache.ResourceEventHandlerFuncs{
+		AddFunc:    func(any) { placer.ClusterChanged() },
+		UpdateFunc: func(o, n any) { clusterSpecChanged(o, n, placer.ClusterChanged) },
+		DeleteFunc: func(any) { placer.ClusterChanged() },
+	})
 	factory.Start(ctx.Done())
+	fedFactory.Start(ctx.Done())
+	dynFactory.Start(ctx.Done())
+	synced := func() bool {
+		return renewer.HasSynced() && placer.HasSynced() && clusterInformer.Informer().HasSynced()
+	}
 
 	var leading atomic.Bool
-	serve(ctx, o.HealthAddress, healthMux(renewer.HasSynced, &leading))
+	serve(ctx, o.HealthAddress, healthMux(synced, &leading))
 	if o.MetricsAddress != "0" && o.MetricsAddress != "" {
 		mux := http.NewServeMux()
 		mux.Handle("/metrics", legacyregistry.Handler())
@@ -99,7 +158,8 @@ func Run(ctx context.Context, o Options) error {
 	work := func(ctx context.Context) {
 		leading.Store(true)
 		log.Info("leading: running the controllers")
-		renewer.Run(ctx)
+		go renewer.Run(ctx)
+		placer.Run(ctx)
 	}
 	if !o.LeaderElect {
 		work(ctx)

@@ -1,0 +1,575 @@
+package placement
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/dynamic/dynamicinformer"
+	toolscache "k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/tools/record"
+	"k8s.io/client-go/util/workqueue"
+	"k8s.io/klog/v2"
+
+	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
+	"github.com/meridianfed/meridian/pkg/apis/gloo/core"
+)
+
+// Options tune the controller.
+type Options struct {
+	// Workers reconcile in parallel (default 4).
+	Workers int
+	// Resync re-checks every federated object this often: drift in members,
+	// Gloo's status of placed objects (default 30s).
+	Resync time.Duration
+	// Sweep looks for objects left by deleted federated objects this often
+	// (default 1 minute).
+	Sweep time.Duration
+}
+
+// Controller places federated objects into members.
+type Controller struct {
+	mgmt     dynamic.Interface
+	members  *Members
+	recorder record.EventRecorder
+	opts     Options
+	log      klog.Logger
+	queue    workqueue.TypedRateLimitingInterface[key]
+	informer map[string]toolscache.SharedIndexInformer // by federated resource
+	kinds    map[string]Kind
+}
+
+// key names one federated object.
+type key struct {
+	Resource, Namespace, Name string
+}
+
+// New returns a controller; Register adds its informers to factory.
+func New(mgmt dynamic.Interface, members *Members, recorder record.EventRecorder, opts Options, log klog.Logger) *Controller {
+	if opts.Workers == 0 {
+		opts.Workers = 4
+	}
+	if opts.Resync == 0 {
+		opts.Resync = 30 * time.Second
+	}
+	if opts.Sweep == 0 {
+		opts.Sweep = time.Minute
+	}
+	c := &Controller{
+		mgmt: mgmt, members: members, recorder: recorder, opts: opts, log: log.WithName("placement"),
+		queue: workqueue.NewTypedRateLimitingQueueWithConfig(
+			workqueue.NewTypedMaxOfRateLimiter(
+				workqueue.NewTypedItemExponentialFailureRateLimiter[key](100*time.Millisecond, 30*time.Second),
+				&workqueue.TypedBucketRateLimiter[key]{},
+			),
+			workqueue.TypedRateLimitingQueueConfig[key]{Name: "placement"}),
+		informer: map[string]toolscache.SharedIndexInformer{},
+		kinds:    map[string]Kind{},
+	}
+	return c
+}
+
+// Register creates the informers of every federated kind on factory.
+func (c *Controller) Register(factory dynamicinformer.DynamicSharedInformerFactory) {
+	for _, k := range Kinds {
+		inf := factory.ForResource(k.Federated).Informer()
+		res := k.Federated.Resource
+		enqueue := func(obj any) {
+			if d, ok := obj.(toolscache.DeletedFinalStateUnknown); ok {
+				obj = d.Obj
+			}
+			if m, err := meta.Accessor(obj); err == nil {
+				c.queue.Add(key{Resource: res, Namespace: m.GetNamespace(), Name: m.GetName()})
+			}
+		}
+		_, _ = inf.AddEventHandlerWithResyncPeriod(toolscache.ResourceEventHandlerFuncs{
+			AddFunc:    enqueue,
+			UpdateFunc: func(_, o any) { enqueue(o) },
+			DeleteFunc: enqueue,
+		}, c.opts.Resync)
+		c.informer[res] = inf
+		c.kinds[res] = k
+	}
+}
+
+// HasSynced reports whether every informer has listed once.
+func (c *Controller) HasSynced() bool {
+	for _, inf := range c.informer {
+		if !inf.HasSynced() {
+			return false
+		}
+	}
+	return len(c.informer) > 0
+}
+
+// ClusterChanged re-reconciles everything (a cluster joined, left, was
+// suspended or resumed).
+func (c *Controller) ClusterChanged() {
+	for res, inf := range c.informer {
+		for _, o := range inf.GetStore().List() {
+			if m, err := meta.Accessor(o); err == nil {
+				c.queue.Add(key{Resource: res, Namespace: m.GetNamespace(), Name: m.GetName()})
+			}
+		}
+	}
+}
+
+// Run reconciles until ctx ends. Failures are retried with backoff, never
+// given up.
+func (c *Controller) Run(ctx context.Context) {
+	defer c.queue.ShutDown()
+	var syncs []toolscache.InformerSynced
+	for _, inf := range c.informer {
+		syncs = append(syncs, inf.HasSynced)
+	}
+	if !toolscache.WaitForCacheSync(ctx.Done(), syncs...) {
+		return
+	}
+	var wg sync.WaitGroup
+	for range c.opts.Workers {
+		wg.Go(func() {
+			for c.next(ctx) {
+			}
+		})
+	}
+	wg.Go(func() { c.sweepLoop(ctx) })
+	<-ctx.Done()
+	c.queue.ShutDown()
+	wg.Wait()
+}
+
+func (c *Controller) next(ctx context.Context) bool {
+	k, quit := c.queue.Get()
+	if quit {
+		return false
+	}
+	defer c.queue.Done(k)
+	start := time.Now()
+	err := c.reconcile(ctx, k)
+	reconcileDuration.WithLabelValues(k.Resource).Observe(time.Since(start).Seconds())
+	if err != nil {
+		reconcileErrors.WithLabelValues(k.Resource).Inc()
+		c.log.Info("reconcile failed; retrying", "resource", k.Resource, "object", k.Namespace+"/"+k.Name, "err", err.Error())
+		c.queue.AddRateLimited(k)
+		return true
+	}
+	c.queue.Forget(k)
+	return true
+}
+
+// reconcile brings one federated object's targets in line.
+func (c *Controller) reconcile(ctx context.Context, k key) error {
+	kind := c.kinds[k.Resource]
+	obj, exists, err := c.informer[k.Resource].GetStore().GetByKey(k.Namespace + "/" + k.Name)
+	if err != nil || !exists {
+		return err // gone: the sweeper removes what may be left
+	}
+	u := obj.(*unstructured.Unstructured).DeepCopy()
+	f, err := readFederated(kind, u)
+	if err != nil {
+		return c.writeStatus(ctx, u, f, invalidStatus(f, err.Error()))
+	}
+	registered, err := c.members.Registered()
+	if err != nil {
+		return err
+	}
+	if f.Deleting {
+		return c.finalize(ctx, u, f, registered)
+	}
+	if !slices.Contains(f.Finalizers, Finalizer) {
+		u.SetFinalizers(append(u.GetFinalizers(), Finalizer))
+		if _, err := c.mgmt.Resource(kind.Federated).Namespace(f.Namespace).Update(ctx, u, metav1.UpdateOptions{FieldManager: FieldManager}); err != nil {
+			return err
+		}
+		return nil // the update comes back as an event
+	}
+	selected, unknown, err := resolveClusters(f.Placement, registered)
+	if err != nil {
+		return c.writeStatus(ctx, u, f, invalidStatus(f, err.Error()))
+	}
+	results := make([][]fedv1alpha1.PlacementStatus, len(selected))
+	var wg sync.WaitGroup
+	for i, cluster := range selected {
+		wg.Go(func() { results[i] = c.placeCluster(ctx, f, registered[cluster]) })
+	}
+	// Clusters no longer selected: remove what was placed there.
+	var stale []fedv1alpha1.PlacementStatus
+	var mu sync.Mutex
+	for _, cluster := range previousClusters(f.Status, selected) {
+		kc, ok := registered[cluster]
+		if !ok {
+			continue // deregistered: the sweeper cleans it if it comes back
+		}
+		wg.Go(func() {
+			left := c.removeFrom(ctx, f, kc, nil)
+			mu.Lock()
+			stale = append(stale, left...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	var placements []fedv1alpha1.PlacementStatus
+	for _, name := range unknown {
+		for _, ns := range f.Placement.Namespaces {
+			placements = append(placements, fedv1alpha1.PlacementStatus{Cluster: name, Namespace: ns, State: fedv1alpha1.PlacementInvalid,
+				Message: fmt.Sprintf("cluster %s is not registered (meridianctl cluster list shows the registered ones)", name), ObservedGeneration: f.Generation})
+		}
+	}
+	for _, r := range results {
+		placements = append(placements, r...)
+	}
+	placements = append(placements, stale...)
+	st := summarize(f, placements)
+	// An Event when a target turns Failed or Invalid (not on every retry).
+	before := map[target]fedv1alpha1.PlacementState{}
+	for _, p := range f.Status.Placements {
+		before[target{p.Cluster, p.Namespace}] = p.State
+	}
+	for _, p := range placements {
+		if (p.State == fedv1alpha1.PlacementFailed || p.State == fedv1alpha1.PlacementInvalid) && before[target{p.Cluster, p.Namespace}] != p.State {
+			c.recorder.Eventf(u, corev1.EventTypeWarning, "Placement"+string(p.State), "%s/%s: %s", p.Cluster, p.Namespace, p.Message)
+		}
+	}
+	return c.writeStatus(ctx, u, f, st)
+}
+
+// placeCluster places f into every namespace of one cluster and removes it
+// from the namespaces no longer selected there.
+func (c *Controller) placeCluster(ctx context.Context, f *federated, kc *fedv1alpha1.KubernetesCluster) []fedv1alpha1.PlacementStatus {
+	entry := func(ns string, state fedv1alpha1.PlacementState, msg string) fedv1alpha1.PlacementStatus {
+		return fedv1alpha1.PlacementStatus{Cluster: kc.Name, Namespace: ns, State: state, Message: msg, ObservedGeneration: f.Generation}
+	}
+	var out []fedv1alpha1.PlacementStatus
+	if kc.Spec.Suspend {
+		for _, ns := range f.Placement.Namespaces {
+			out = append(out, entry(ns, fedv1alpha1.PlacementSuspended, "cluster "+kc.Name+" is suspended: nothing is written there"))
+		}
+		return out
+	}
+	client, err := c.members.Client(kc)
+	if err != nil {
+		for _, ns := range f.Placement.Namespaces {
+			out = append(out, entry(ns, fedv1alpha1.PlacementFailed, err.Error()))
+		}
+		return out
+	}
+	ri := client.Resource(f.Kind.Member)
+	for _, ns := range f.Placement.Namespaces {
+		want, err := f.desired(kc.Name, ns)
+		if err != nil {
+			out = append(out, entry(ns, fedv1alpha1.PlacementInvalid, err.Error()))
+			continue
+		}
+		start := time.Now()
+		p := c.placeOne(ctx, ri.Namespace(ns), f, want, entry(ns, fedv1alpha1.PlacementPlaced, ""))
+		writeDuration.WithLabelValues(kc.Name).Observe(time.Since(start).Seconds())
+		out = append(out, p)
+	}
+	return append(out, c.removeFrom(ctx, f, kc, f.Placement.Namespaces)...)
+}
+
+// placeOne applies one object, unless an object of that name exists that
+// Meridian does not own.
+func (c *Controller) placeOne(ctx context.Context, ri dynamic.ResourceInterface, f *federated, want *unstructured.Unstructured, p fedv1alpha1.PlacementStatus) fedv1alpha1.PlacementStatus {
+	cur, err := ri.Get(ctx, want.GetName(), metav1.GetOptions{})
+	switch {
+	case apierrors.IsNotFound(err):
+	case err != nil:
+		p.State, p.Message = fedv1alpha1.PlacementFailed, "reading the member: "+err.Error()
+		return p
+	default:
+		owner := cur.GetAnnotations()[OwnerAnnotation]
+		if owner != ownerRef(f.Kind, f.Namespace, f.Name) {
+			p.State = fedv1alpha1.PlacementFailed
+			if owner == "" {
+				p.Message = fmt.Sprintf("a %s %s/%s that Meridian did not create exists there: left untouched (rename the template, or delete that object to let Meridian place this one)", f.Kind.MemberKind, cur.GetNamespace(), cur.GetName())
+			} else {
+				p.Message = fmt.Sprintf("%s %s/%s belongs to %s: left untouched", f.Kind.MemberKind, cur.GetNamespace(), cur.GetName(), owner)
+			}
+			return p
+		}
+		// Drift: the object says it was placed from this generation, yet
+		// differs from what this generation places.
+		if cur.GetAnnotations()[GenerationAnnotation] == want.GetAnnotations()[GenerationAnnotation] && !reflect.DeepEqual(content(cur.Object), content(want.Object)) {
+			p.Drifted = true
+			driftTotal.WithLabelValues(f.Kind.Federated.Resource).Inc()
+		}
+	}
+	body, err := json.Marshal(want.Object)
+	if err != nil {
+		p.State, p.Message = fedv1alpha1.PlacementInvalid, err.Error()
+		return p
+	}
+	force := true
+	applied, err := ri.Patch(ctx, want.GetName(), types.ApplyPatchType, body, metav1.PatchOptions{FieldManager: FieldManager, Force: &force})
+	if err != nil {
+		p.State = fedv1alpha1.PlacementFailed
+		if apierrors.IsInvalid(err) || apierrors.IsBadRequest(err) {
+			p.State = fedv1alpha1.PlacementInvalid
+		}
+		p.Message = "writing to the member: " + err.Error()
+		return p
+	}
+	if p.Drifted {
+		p.Message = "the placed object had been changed in the member; restored"
+	}
+	if !f.Kind.Secret {
+		p.GlooState, p.GlooReason = glooState(applied)
+	}
+	return p
+}
+
+// removeFrom deletes f's objects in one cluster outside keep (nil: all).
+// What cannot be deleted is reported Stale.
+func (c *Controller) removeFrom(ctx context.Context, f *federated, kc *fedv1alpha1.KubernetesCluster, keep []string) []fedv1alpha1.PlacementStatus {
+	var out []fedv1alpha1.PlacementStatus
+	stale := func(ns, msg string) {
+		out = append(out, fedv1alpha1.PlacementStatus{Cluster: kc.Name, Namespace: ns, State: fedv1alpha1.PlacementStale, Message: msg, ObservedGeneration: f.Generation})
+	}
+	// Where it was placed before: from the status (Secrets are never listed:
+	// Meridian may not list a member's Secrets), and for Gloo kinds from
+	// the member itself.
+	candidates := map[string]string{} // namespace -> name
+	for _, p := range f.Status.Placements {
+		if p.Cluster == kc.Name && !slices.Contains(keep, p.Namespace) {
+			candidates[p.Namespace] = f.placedName()
+		}
+	}
+	if kc.Spec.Suspend {
+		for ns := range candidates {
+			stale(ns, "cluster "+kc.Name+" is suspended: the object stays until it is resumed")
+		}
+		return out
+	}
+	client, err := c.members.Client(kc)
+	if err != nil {
+		for ns := range candidates {
+			stale(ns, err.Error())
+		}
+		return out
+	}
+	ri := client.Resource(f.Kind.Member)
+	ref := ownerRef(f.Kind, f.Namespace, f.Name)
+	if !f.Kind.Secret {
+		list, err := ri.List(ctx, metav1.ListOptions{LabelSelector: OwnerLabel + "=" + ownerHash(ref)})
+		if err != nil {
+			for ns := range candidates {
+				stale(ns, "listing the member: "+err.Error())
+			}
+			return out
+		}
+		for _, o := range list.Items {
+			if !slices.Contains(keep, o.GetNamespace()) {
+				candidates[o.GetNamespace()] = o.GetName()
+			}
+		}
+	}
+	for ns, name := range candidates {
+		if err := deleteOwned(ctx, ri.Namespace(ns), name, ref); err != nil {
+			stale(ns, "deleting from the member: "+err.Error())
+		}
+	}
+	return out
+}
+
+// deleteOwned deletes one object if, and only if, Meridian owns it.
+func deleteOwned(ctx context.Context, ri dynamic.ResourceInterface, name, ref string) error {
+	cur, err := ri.Get(ctx, name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if cur.GetAnnotations()[OwnerAnnotation] != ref {
+		return nil // not ours (any more): never touched
+	}
+	uid := cur.GetUID()
+	err = ri.Delete(ctx, name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}})
+	if apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
+		return nil
+	}
+	return err
+}
+
+// finalize removes f's objects from every registered member it can reach,
+// then lets the deletion finish. An unreachable member does not block it:
+// the sweeper removes the leftovers when the member is back.
+func (c *Controller) finalize(ctx context.Context, u *unstructured.Unstructured, f *federated, registered map[string]*fedv1alpha1.KubernetesCluster) error {
+	if !slices.Contains(f.Finalizers, Finalizer) {
+		return nil
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var left []string
+	for _, kc := range registered {
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+			defer cancel()
+			for _, s := range c.removeFrom(ctx, f, kc, []string{}) {
+				mu.Lock()
+				left = append(left, s.Cluster+"/"+s.Namespace+" ("+s.Message+")")
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if len(left) > 0 {
+		slices.Sort(left)
+		c.recorder.Eventf(u, corev1.EventTypeWarning, "CleanupDeferred", "could not remove the placed objects from %s; they are removed once those clusters answer again", strings.Join(left, ", "))
+	}
+	u.SetFinalizers(slices.DeleteFunc(u.GetFinalizers(), func(s string) bool { return s == Finalizer }))
+	_, err := c.mgmt.Resource(f.Kind.Federated).Namespace(f.Namespace).Update(ctx, u, metav1.UpdateOptions{FieldManager: FieldManager})
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+func previousClusters(st fedv1alpha1.FederatedStatus, selected []string) []string {
+	var out []string
+	for _, p := range st.Placements {
+		if !slices.Contains(selected, p.Cluster) && !slices.Contains(out, p.Cluster) && p.State != fedv1alpha1.PlacementInvalid {
+			out = append(out, p.Cluster)
+		}
+	}
+	return out
+}
+
+// glooState reads the state Gloo reports for a placed object.
+func glooState(o *unstructured.Unstructured) (string, string) {
+	raw, ok := o.Object["status"]
+	if !ok {
+		return core.StatePending.String(), ""
+	}
+	data, err := json.Marshal(raw)
+	if err != nil {
+		return "", ""
+	}
+	var st core.NamespacedStatuses
+	if err := json.Unmarshal(data, &st); err != nil {
+		return "", ""
+	}
+	code, reason := st.Summary()
+	return code.String(), reason
+}
+
+// summarize computes the status from the placements.
+func summarize(f *federated, placements []fedv1alpha1.PlacementStatus) fedv1alpha1.FederatedStatus {
+	slices.SortFunc(placements, func(a, b fedv1alpha1.PlacementStatus) int {
+		if c := strings.Compare(a.Cluster, b.Cluster); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Namespace, b.Namespace)
+	})
+	now := metav1.Now()
+	prev := map[target]fedv1alpha1.PlacementStatus{}
+	for _, p := range f.Status.Placements {
+		prev[target{p.Cluster, p.Namespace}] = p
+	}
+	var placed, accepted, total int
+	for i := range placements {
+		p := &placements[i]
+		if old, ok := prev[target{p.Cluster, p.Namespace}]; ok && old.State == p.State {
+			p.LastTransitionTime = old.LastTransitionTime
+		} else {
+			p.LastTransitionTime = now
+		}
+		if p.State == fedv1alpha1.PlacementStale {
+			continue // not a target
+		}
+		total++
+		if p.State == fedv1alpha1.PlacementPlaced {
+			placed++
+			if f.Kind.Secret || p.GlooState == core.StateAccepted.String() {
+				accepted++
+			}
+		}
+	}
+	st := fedv1alpha1.FederatedStatus{
+		ObservedGeneration: f.Generation,
+		Placed:             fmt.Sprintf("%d/%d", placed, total),
+		Placements:         placements,
+		Conditions:         f.Status.Conditions,
+	}
+	if !f.Kind.Secret {
+		st.Accepted = fmt.Sprintf("%d/%d", accepted, total)
+	}
+	cond := metav1.Condition{Type: "Ready", Status: metav1.ConditionTrue, Reason: "Placed", Message: "placed in every target", ObservedGeneration: f.Generation}
+	switch {
+	case total == 0:
+		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, "NoTargets", "the placement selects no registered cluster"
+	case placed < total:
+		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, "NotPlaced", fmt.Sprintf("placed in %d of %d targets", placed, total)
+	case accepted < total:
+		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, "NotAccepted", fmt.Sprintf("Gloo accepts %d of %d placed objects", accepted, total)
+	}
+	meta.SetStatusCondition(&st.Conditions, cond)
+	return st
+}
+
+func invalidStatus(f *federated, msg string) fedv1alpha1.FederatedStatus {
+	var gen int64
+	var conds []metav1.Condition
+	if f != nil {
+		gen, conds = f.Generation, f.Status.Conditions
+	}
+	st := fedv1alpha1.FederatedStatus{ObservedGeneration: gen, Conditions: conds}
+	meta.SetStatusCondition(&st.Conditions, metav1.Condition{Type: "Ready", Status: metav1.ConditionFalse, Reason: "Invalid", Message: msg, ObservedGeneration: gen})
+	return st
+}
+
+// writeStatus updates the status subresource when it changed.
+func (c *Controller) writeStatus(ctx context.Context, u *unstructured.Unstructured, f *federated, st fedv1alpha1.FederatedStatus) error {
+	if f != nil && reflect.DeepEqual(normalized(f.Status), normalized(st)) {
+		return nil
+	}
+	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&st)
+	if err != nil {
+		return err
+	}
+	u.Object["status"] = m
+	res := c.kinds[c.resourceOf(u)].Federated
+	_, err = c.mgmt.Resource(res).Namespace(u.GetNamespace()).UpdateStatus(ctx, u, metav1.UpdateOptions{FieldManager: FieldManager})
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+func (c *Controller) resourceOf(u *unstructured.Unstructured) string {
+	for res, k := range c.kinds {
+		if k.FederatedKind == u.GetKind() {
+			return res
+		}
+	}
+	return ""
+}
+
+// normalized drops timestamps, so that an unchanged state is not rewritten.
+func normalized(st fedv1alpha1.FederatedStatus) fedv1alpha1.FederatedStatus {
+	out := *st.DeepCopy()
+	for i := range out.Placements {
+		out.Placements[i].LastTransitionTime = metav1.Time{}
+	}
+	for i := range out.Conditions {
+		out.Conditions[i].LastTransitionTime = metav1.Time{}
+	}
+	if len(out.Placements) == 0 {
+		out.Placements = nil
+	}
+	return out
+}

@@ -1,0 +1,92 @@
+package placement
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
+	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
+)
+
+// Kind is one federated kind and the member kind it places.
+type Kind struct {
+	// Federated is the federated resource in the management cluster.
+	Federated schema.GroupVersionResource
+	// FederatedKind is its kind (FederatedUpstream, ...).
+	FederatedKind string
+	// Member is the placed resource in members; MemberKind its kind.
+	Member     schema.GroupVersionResource
+	MemberKind string
+	// Secret is true for FederatedSecret (a Secret, not a Gloo object).
+	Secret bool
+}
+
+// Kinds are every federated kind: one per Gloo kind Gloo users write (not
+// Proxy, which Gloo writes), and FederatedSecret.
+var Kinds = func() []Kind {
+	var out []Kind
+	for _, k := range viewsv1alpha1.GlooKinds {
+		if k.Kind == "Proxy" {
+			continue
+		}
+		plural := "federated" + lower(k.Kind) + "s"
+		if k.Kind == "Settings" {
+			plural = "federatedsettings"
+		}
+		out = append(out, Kind{
+			Federated:     fedv1alpha1.SchemeGroupVersion.WithResource(plural),
+			FederatedKind: "Federated" + k.Kind,
+			Member:        k.Member,
+			MemberKind:    k.Kind,
+		})
+	}
+	out = append(out, Kind{
+		Federated:     fedv1alpha1.SchemeGroupVersion.WithResource("federatedsecrets"),
+		FederatedKind: "FederatedSecret",
+		Member:        schema.GroupVersionResource{Version: "v1", Resource: "secrets"},
+		MemberKind:    "Secret",
+		Secret:        true,
+	})
+	return out
+}()
+
+func lower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// Ownership marks on every placed object. The label (a hash, to fit a
+// label value) finds a federated object's placed objects; the annotation
+// (the full reference) is what proves ownership: an object without it is
+// never touched.
+const (
+	OwnerLabel      = "fed.meridian.io/owner"
+	OwnerAnnotation = "fed.meridian.io/owner"
+	// GenerationAnnotation is the federated object's generation last placed:
+	// an owned object that differs from what that generation says was
+	// changed by hand (drift).
+	GenerationAnnotation = "fed.meridian.io/generation"
+	// Finalizer keeps a federated object until its placed objects are
+	// removed from every reachable member.
+	Finalizer = "fed.meridian.io/placement"
+	// FieldManager owns the fields the controller applies in members.
+	FieldManager = "meridian-controller"
+)
+
+// ownerRef is the owner annotation's value: Kind/namespace/name.
+func ownerRef(k Kind, namespace, name string) string {
+	return k.FederatedKind + "/" + namespace + "/" + name
+}
+
+// ownerHash is the owner label's value.
+func ownerHash(ref string) string {
+	sum := sha256.Sum256([]byte(ref))
+	return hex.EncodeToString(sum[:])[:40]
+}

@@ -1,0 +1,332 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+
+	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
+	"github.com/meridianfed/meridian/pkg/controller/placement"
+)
+
+var (
+	upstreamsGVR      = schema.GroupVersionResource{Group: "gloo.solo.io", Version: "v1", Resource: "upstreams"}
+	virtualSvcGVR     = schema.GroupVersionResource{Group: "gateway.solo.io", Version: "v1", Resource: "virtualservices"}
+	secretsGVR        = schema.GroupVersionResource{Version: "v1", Resource: "secrets"}
+	fedUpstreamsGVR   = fedv1alpha1.SchemeGroupVersion.WithResource("federatedupstreams")
+	fedVirtualSvcGVR  = fedv1alpha1.SchemeGroupVersion.WithResource("federatedvirtualservices")
+	fedSecretsGVR     = fedv1alpha1.SchemeGroupVersion.WithResource("federatedsecrets")
+	placementClusters = []string{"east", "west"}
+	placementNS       = []string{"team-x", "team-y"}
+)
+
+func federatedObject(kind, name string, spec map[string]any, clusters, namespaces []string) *unstructured.Unstructured {
+	return &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": fedv1alpha1.SchemeGroupVersion.String(),
+		"kind":       kind,
+		"metadata":   map[string]any{"name": name, "namespace": "fed-demo"},
+		"spec":       spec,
+	}}
+}
+
+func placementOf(clusters, namespaces []string) map[string]any {
+	cs, ns := []any{}, []any{}
+	for _, c := range clusters {
+		cs = append(cs, c)
+	}
+	for _, n := range namespaces {
+		ns = append(ns, n)
+	}
+	return map[string]any{"clusters": cs, "namespaces": ns}
+}
+
+var _ = Describe("Federation controller: placements, status, ownership, drift, deletion", Ordered, func() {
+	var mgmt dynamic.Interface
+	member := func(name string) dynamic.Interface { return dynamic.NewForConfigOrDie(env.Member(name).RESTConfig()) }
+
+	BeforeAll(func(ctx SpecContext) {
+		mgmt = dynamic.NewForConfigOrDie(env.Management.RESTConfig())
+		_, err := kubernetes.NewForConfigOrDie(env.Management.RESTConfig()).CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "fed-demo"}}, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		for _, c := range placementClusters {
+			kube := kubernetes.NewForConfigOrDie(env.Member(c).RESTConfig())
+			for _, ns := range placementNS {
+				_, err := kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{})
+				Expect(err).NotTo(HaveOccurred())
+			}
+		}
+	})
+
+	statusOf := func(ctx context.Context, gvr schema.GroupVersionResource, name string) (fedv1alpha1.FederatedStatus, error) {
+		u, err := mgmt.Resource(gvr).Namespace("fed-demo").Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return fedv1alpha1.FederatedStatus{}, err
+		}
+		var st fedv1alpha1.FederatedStatus
+		raw, _ := u.Object["status"].(map[string]any)
+		if raw == nil {
+			return st, nil
+		}
+		err = runtimeConvert(raw, &st)
+		return st, err
+	}
+
+	It("places a FederatedUpstream, a FederatedVirtualService and a FederatedSecret into 2 clusters × 2 namespaces, and reports each target", func(ctx SpecContext) {
+		up := federatedObject("FederatedUpstream", "petstore", map[string]any{
+			"template": map[string]any{
+				"metadata": map[string]any{"name": "petstore", "labels": map[string]any{"app": "petstore"}},
+				"spec":     map[string]any{"kube": map[string]any{"serviceName": "petstore", "serviceNamespace": "default", "servicePort": int64(8080)}},
+			},
+			"placement": placementOf(placementClusters, placementNS),
+		}, nil, nil)
+		vs := federatedObject("FederatedVirtualService", "petstore", map[string]any{
+			"template": map[string]any{
+				"spec": map[string]any{"virtualHost": map[string]any{
+					"domains": []any{"petstore.example.com"},
+					"routes": []any{map[string]any{
+						"matchers":    []any{map[string]any{"prefix": "/"}},
+						"routeAction": map[string]any{"single": map[string]any{"upstream": map[string]any{"name": "petstore", "namespace": "team-x"}}},
+					}},
+				}},
+			},
+			"placement": placementOf(placementClusters, placementNS),
+		}, nil, nil)
+		sec := federatedObject("FederatedSecret", "petstore-tls", map[string]any{
+			"template": map[string]any{
+				"type":       "kubernetes.io/tls",
+				"stringData": map[string]any{"tls.crt": "CERT", "tls.key": "KEY"},
+			},
+			"placement": placementOf(placementClusters, placementNS),
+		}, nil, nil)
+		for gvr, o := range map[schema.GroupVersionResource]*unstructured.Unstructured{fedUpstreamsGVR: up, fedVirtualSvcGVR: vs, fedSecretsGVR: sec} {
+			_, err := mgmt.Resource(gvr).Namespace("fed-demo").Create(ctx, o, metav1.CreateOptions{FieldValidation: "Strict"})
+			Expect(err).NotTo(HaveOccurred())
+		}
+		for _, c := range placementClusters {
+			for _, ns := range placementNS {
+				Eventually(func(g Gomega) {
+					u, err := member(c).Resource(upstreamsGVR).Namespace(ns).Get(ctx, "petstore", metav1.GetOptions{})
+					g.Expect(err).NotTo(HaveOccurred())
+					g.Expect(u.GetLabels()).To(HaveKeyWithValue("app", "petstore"))
+					g.Expect(u.GetAnnotations()).To(HaveKeyWithValue(placement.OwnerAnnotation, "FederatedUpstream/fed-demo/petstore"))
+					port, _, _ := unstructured.NestedInt64(u.Object, "spec", "kube", "servicePort")
+					g.Expect(port).To(Equal(int64(8080)))
+					_, err = member(c).Resource(virtualSvcGVR).Namespace(ns).Get(ctx, "petstore", metav1.GetOptions{})
+					g.Expect(err).NotTo(HaveOccurred())
+					s, err := member(c).Resource(secretsGVR).Namespace(ns).Get(ctx, "petstore-tls", metav1.GetOptions{})
+					g.Expect(err).NotTo(HaveOccurred())
+					g.Expect(s.Object["type"]).To(Equal("kubernetes.io/tls"))
+				}).WithContext(ctx).WithTimeout(time.Minute).Should(Succeed(), "placed in %s/%s", c, ns)
+			}
+		}
+		for _, gvr := range []schema.GroupVersionResource{fedUpstreamsGVR, fedVirtualSvcGVR} {
+			Eventually(func(g Gomega) {
+				st, err := statusOf(ctx, gvr, "petstore")
+				g.Expect(err).NotTo(HaveOccurred())
+				g.Expect(st.Placed).To(Equal("4/4"))
+				g.Expect(st.Placements).To(HaveLen(4))
+				for _, p := range st.Placements {
+					g.Expect(p.State).To(Equal(fedv1alpha1.PlacementPlaced), "%s/%s: %s", p.Cluster, p.Namespace, p.Message)
+					g.Expect(p.GlooState).To(Equal("Pending"), "no Gloo has reported on it yet")
+				}
+			}).WithContext(ctx).WithTimeout(time.Minute).Should(Succeed())
+		}
+
+		// Gloo in east accepts its copy in team-x: the status follows.
+		Eventually(func() error {
+			u, err := member("east").Resource(upstreamsGVR).Namespace("team-x").Get(ctx, "petstore", metav1.GetOptions{})
+			if err != nil {
+				return err
+			}
+			u.Object["status"] = map[string]any{"statuses": map[string]any{"gloo-system": map[string]any{"state": "Accepted", "reportedBy": "gloo"}}}
+			_, err = member("east").Resource(upstreamsGVR).Namespace("team-x").Update(ctx, u, metav1.UpdateOptions{})
+			return err
+		}).WithContext(ctx).WithTimeout(30 * time.Second).Should(Succeed())
+		Eventually(func(g Gomega) {
+			st, err := statusOf(ctx, fedUpstreamsGVR, "petstore")
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(st.Accepted).To(Equal("1/4"))
+			for _, p := range st.Placements {
+				if p.Cluster == "east" && p.Namespace == "team-x" {
+					g.Expect(p.GlooState).To(Equal("Accepted"))
+				}
+			}
+		}).WithContext(ctx).WithTimeout(90*time.Second).Should(Succeed(), "the Gloo status the member reports shows in the federated object")
+		out, err := kubectl(ctx, env.Management.Kubeconfig, "get", "federatedupstreams", "-n", "fed-demo")
+		Expect(err).NotTo(HaveOccurred(), out)
+		Expect(out).To(MatchRegexp(`(?m)^NAME\s+PLACED\s+ACCEPTED\s+READY\s+AGE`))
+		Expect(out).To(MatchRegexp(`(?m)^petstore\s+4/4\s+1/4\s+False\s+`))
+	}, SpecTimeout(5*time.Minute))
+
+	It("removes exactly the objects a placement no longer targets", func(ctx SpecContext) {
+		Eventually(func() error {
+			u, err := mgmt.Resource(fedUpstreamsGVR).Namespace("fed-demo").Get(ctx, "petstore", metav1.GetOptions{})
+			if err != nil {
+				return err
+			}
+			_ = unstructured.SetNestedStringSlice(u.Object, []string{"team-x"}, "spec", "placement", "namespaces")
+			_, err = mgmt.Resource(fedUpstreamsGVR).Namespace("fed-demo").Update(ctx, u, metav1.UpdateOptions{})
+			return err
+		}).WithContext(ctx).WithTimeout(30 * time.Second).Should(Succeed())
+		for _, c := range placementClusters {
+			Eventually(func() bool {
+				_, err := member(c).Resource(upstreamsGVR).Namespace("team-y").Get(ctx, "petstore", metav1.GetOptions{})
+				return apierrors.IsNotFound(err)
+			}).WithContext(ctx).WithTimeout(time.Minute).Should(BeTrue(), "%s/team-y is no longer targeted", c)
+			_, err := member(c).Resource(upstreamsGVR).Namespace("team-x").Get(ctx, "petstore", metav1.GetOptions{})
+			Expect(err).NotTo(HaveOccurred(), "%s/team-x still is", c)
+			_, err = member(c).Resource(virtualSvcGVR).Namespace("team-y").Get(ctx, "petstore", metav1.GetOptions{})
+			Expect(err).NotTo(HaveOccurred(), "the other federated objects are untouched")
+		}
+		Eventually(func(g Gomega) {
+			st, err := statusOf(ctx, fedUpstreamsGVR, "petstore")
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(st.Placed).To(Equal("2/2"))
+		}).WithContext(ctx).WithTimeout(time.Minute).Should(Succeed())
+	}, SpecTimeout(3*time.Minute))
+
+	It("never touches an object of the same name that Meridian did not create, and says why", func(ctx SpecContext) {
+		mine := &unstructured.Unstructured{Object: map[string]any{
+			"apiVersion": "gloo.solo.io/v1", "kind": "Upstream",
+			"metadata": map[string]any{"name": "handmade", "namespace": "team-x"},
+			"spec":     map[string]any{"static": map[string]any{"hosts": []any{map[string]any{"addr": "10.0.0.1", "port": int64(80)}}}},
+		}}
+		_, err := member("east").Resource(upstreamsGVR).Namespace("team-x").Create(ctx, mine, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		fu := federatedObject("FederatedUpstream", "handmade", map[string]any{
+			"template":  map[string]any{"spec": map[string]any{"kube": map[string]any{"serviceName": "other", "serviceNamespace": "default", "servicePort": int64(80)}}},
+			"placement": placementOf(placementClusters, []string{"team-x"}),
+		}, nil, nil)
+		_, err = mgmt.Resource(fedUpstreamsGVR).Namespace("fed-demo").Create(ctx, fu, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		Eventually(func(g Gomega) {
+			st, err := statusOf(ctx, fedUpstreamsGVR, "handmade")
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(st.Placements).To(HaveLen(2))
+			for _, p := range st.Placements {
+				if p.Cluster == "east" {
+					g.Expect(p.State).To(Equal(fedv1alpha1.PlacementFailed))
+					g.Expect(p.Message).To(ContainSubstring("that Meridian did not create exists there: left untouched"))
+				} else {
+					g.Expect(p.State).To(Equal(fedv1alpha1.PlacementPlaced))
+				}
+			}
+		}).WithContext(ctx).WithTimeout(time.Minute).Should(Succeed())
+		u, err := member("east").Resource(upstreamsGVR).Namespace("team-x").Get(ctx, "handmade", metav1.GetOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(u.Object["spec"]).To(Equal(mine.Object["spec"]), "the hand-made object is as it was")
+		Expect(u.GetAnnotations()).NotTo(HaveKey(placement.OwnerAnnotation))
+
+		// Deleting the federated object leaves it alone too.
+		Expect(mgmt.Resource(fedUpstreamsGVR).Namespace("fed-demo").Delete(ctx, "handmade", metav1.DeleteOptions{})).To(Succeed())
+		Eventually(func() bool {
+			_, err := member("west").Resource(upstreamsGVR).Namespace("team-x").Get(ctx, "handmade", metav1.GetOptions{})
+			return apierrors.IsNotFound(err)
+		}).WithContext(ctx).WithTimeout(time.Minute).Should(BeTrue())
+		_, err = member("east").Resource(upstreamsGVR).Namespace("team-x").Get(ctx, "handmade", metav1.GetOptions{})
+		Expect(err).NotTo(HaveOccurred())
+	}, SpecTimeout(3*time.Minute))
+
+	It("restores a placed object edited by hand in a member", func(ctx SpecContext) {
+		Eventually(func() error {
+			u, err := member("west").Resource(upstreamsGVR).Namespace("team-x").Get(ctx, "petstore", metav1.GetOptions{})
+			if err != nil {
+				return err
+			}
+			_ = unstructured.SetNestedField(u.Object, int64(9999), "spec", "kube", "servicePort")
+			_, err = member("west").Resource(upstreamsGVR).Namespace("team-x").Update(ctx, u, metav1.UpdateOptions{})
+			return err
+		}).WithContext(ctx).WithTimeout(30 * time.Second).Should(Succeed())
+		Eventually(func() int64 {
+			u, err := member("west").Resource(upstreamsGVR).Namespace("team-x").Get(ctx, "petstore", metav1.GetOptions{})
+			if err != nil {
+				return 0
+			}
+			port, _, _ := unstructured.NestedInt64(u.Object, "spec", "kube", "servicePort")
+			return port
+		}).WithContext(ctx).WithTimeout(90*time.Second).Should(Equal(int64(8080)), "restored to the template")
+		out, err := metricsOf(ctx)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(out).To(MatchRegexp(`meridian_placement_drift_restored_total\{resource="federatedupstreams"\} [1-9]`))
+	}, SpecTimeout(3*time.Minute))
+
+	It("deletes everything it placed; with a member stopped the deletion still completes, and the leftover goes when the member is back", func(ctx SpecContext) {
+		env.Member("west").Stop()
+		DeferCleanup(func(ctx SpecContext) {
+			if !env.Member("west").Running() {
+				Expect(env.Member("west").Start(ctx)).To(Succeed())
+			}
+		})
+		Expect(mgmt.Resource(fedVirtualSvcGVR).Namespace("fed-demo").Delete(ctx, "petstore", metav1.DeleteOptions{})).To(Succeed())
+		Eventually(func() bool {
+			_, err := mgmt.Resource(fedVirtualSvcGVR).Namespace("fed-demo").Get(ctx, "petstore", metav1.GetOptions{})
+			return apierrors.IsNotFound(err)
+		}).WithContext(ctx).WithTimeout(time.Minute).Should(BeTrue(), "an unreachable member does not block the deletion")
+		for _, ns := range placementNS {
+			_, err := member("east").Resource(virtualSvcGVR).Namespace(ns).Get(ctx, "petstore", metav1.GetOptions{})
+			Expect(apierrors.IsNotFound(err)).To(BeTrue(), "east/%s: %v", ns, err)
+		}
+		Expect(env.Member("west").Start(ctx)).To(Succeed())
+		for _, ns := range placementNS {
+			Eventually(func() bool {
+				_, err := member("west").Resource(virtualSvcGVR).Namespace(ns).Get(ctx, "petstore", metav1.GetOptions{})
+				return apierrors.IsNotFound(err)
+			}).WithContext(ctx).WithTimeout(2*time.Minute).Should(BeTrue(), "the leftover in west/%s is swept once west is back", ns)
+		}
+
+		Expect(mgmt.Resource(fedUpstreamsGVR).Namespace("fed-demo").Delete(ctx, "petstore", metav1.DeleteOptions{})).To(Succeed())
+		Expect(mgmt.Resource(fedSecretsGVR).Namespace("fed-demo").Delete(ctx, "petstore-tls", metav1.DeleteOptions{})).To(Succeed())
+		for _, c := range placementClusters {
+			for _, ns := range placementNS {
+				Eventually(func() bool {
+					_, e1 := member(c).Resource(upstreamsGVR).Namespace(ns).Get(ctx, "petstore", metav1.GetOptions{})
+					_, e2 := member(c).Resource(secretsGVR).Namespace(ns).Get(ctx, "petstore-tls", metav1.GetOptions{})
+					return apierrors.IsNotFound(e1) && apierrors.IsNotFound(e2)
+				}).WithContext(ctx).WithTimeout(time.Minute).Should(BeTrue(), "%s/%s emptied", c, ns)
+			}
+		}
+	}, SpecTimeout(5*time.Minute))
+})
+
+// metricsOf reads the controller's /metrics.
+func metricsOf(ctx context.Context) (string, error) {
+	addr := meridian.ControllerMetricsAddress()
+	if addr == "" {
+		return "", fmt.Errorf("the controller serves no metrics")
+	}
+	out, err := httpGet(ctx, "http://"+addr+"/metrics")
+	return strings.TrimSpace(out), err
+}
+
+func runtimeConvert(raw map[string]any, into any) error {
+	return runtime.DefaultUnstructuredConverter.FromUnstructured(raw, into)
+}
+
+func httpGet(ctx context.Context, url string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return string(body), err
+}
