@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -19,6 +20,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
 	"github.com/meridianfed/meridian/pkg/controller/placement"
@@ -330,3 +332,70 @@ func httpGet(ctx context.Context, url string) (string, error) {
 	body, err := io.ReadAll(resp.Body)
 	return string(body), err
 }
+
+var _ = Describe("Placement RBAC at admission (ValidatingAdmissionPolicy, plain RBAC)", func() {
+	It("lets a user place only where RBAC says, with a clear denial, and kubectl auth can-i agrees", func(ctx SpecContext) {
+		cfg := env.Management.RESTConfig()
+		kube := kubernetes.NewForConfigOrDie(cfg)
+		for _, ns := range []string{"fed-rbac", "team-a"} {
+			_, err := kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{})
+			if !apierrors.IsAlreadyExists(err) {
+				Expect(err).NotTo(HaveOccurred())
+			}
+		}
+		// carol keeps federated objects in fed-rbac, and may place into
+		// namespace team-a of cluster east only.
+		_, err := kube.RbacV1().Roles("fed-rbac").Create(ctx, &rbacv1.Role{
+			ObjectMeta: metav1.ObjectMeta{Name: "fed-editor"},
+			Rules:      []rbacv1.PolicyRule{{APIGroups: []string{"fed.meridian.io"}, Resources: []string{"federatedupstreams"}, Verbs: []string{"get", "create", "update"}}},
+		}, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		_, err = kube.RbacV1().RoleBindings("fed-rbac").Create(ctx, &rbacv1.RoleBinding{
+			ObjectMeta: metav1.ObjectMeta{Name: "carol"},
+			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: "fed-editor"},
+			Subjects:   []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: "User", Name: "carol"}},
+		}, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		_, err = kube.RbacV1().Roles("team-a").Create(ctx, &rbacv1.Role{
+			ObjectMeta: metav1.ObjectMeta{Name: "place-east"},
+			Rules:      []rbacv1.PolicyRule{{APIGroups: []string{"fed.meridian.io"}, Resources: []string{"kubernetesclusters"}, ResourceNames: []string{"east"}, Verbs: []string{"place"}}},
+		}, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		_, err = kube.RbacV1().RoleBindings("team-a").Create(ctx, &rbacv1.RoleBinding{
+			ObjectMeta: metav1.ObjectMeta{Name: "carol-place-east"},
+			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: "place-east"},
+			Subjects:   []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: "User", Name: "carol"}},
+		}, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+
+		asCarol := rest.CopyConfig(cfg)
+		asCarol.Impersonate = rest.ImpersonationConfig{UserName: "carol"}
+		carol := dynamic.NewForConfigOrDie(asCarol).Resource(fedUpstreamsGVR).Namespace("fed-rbac")
+		upstream := func(name string, clusters ...string) *unstructured.Unstructured {
+			u := federatedObject("FederatedUpstream", name, map[string]any{
+				"template":  map[string]any{"spec": map[string]any{"kube": map[string]any{"serviceName": "svc", "serviceNamespace": "team-a", "servicePort": int64(80)}}},
+				"placement": placementOf(clusters, []string{"team-a"}),
+			}, nil, nil)
+			u.SetNamespace("fed-rbac")
+			return u
+		}
+		dryRun := metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}}
+		// The policy takes a moment to be loaded after install.
+		Eventually(func() error {
+			_, err := carol.Create(ctx, upstream("to-west", "west"), dryRun)
+			return err
+		}).WithContext(ctx).WithTimeout(30 * time.Second).Should(MatchError(ContainSubstring("carol is not allowed to place into all of clusters [west] x namespaces [team-a]")))
+		_, err = carol.Create(ctx, upstream("to-east", "east"), dryRun)
+		Expect(err).NotTo(HaveOccurred(), "east/team-a is allowed")
+		_, err = carol.Create(ctx, upstream("everywhere", "*"), dryRun)
+		Expect(err).To(MatchError(ContainSubstring("clusters [*]")), "every cluster needs a grant without resource names")
+		_, err = carol.Create(ctx, upstream("both", "east", "west"), dryRun)
+		Expect(apierrors.IsForbidden(err) || apierrors.IsInvalid(err)).To(BeTrue(), "one denied target denies the object: %v", err)
+
+		for cluster, want := range map[string]string{"east": "yes", "west": "no"} {
+			out, _ := kubectl(ctx, env.Management.Kubeconfig, "auth", "can-i", "place", "kubernetesclusters.fed.meridian.io/"+cluster, "-n", "team-a", "--as", "carol")
+			lines := strings.Split(strings.TrimSpace(out), "\n")
+			Expect(lines[len(lines)-1]).To(Equal(want), "kubectl auth can-i place %s: %s", cluster, out)
+		}
+	})
+})
