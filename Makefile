@@ -67,10 +67,11 @@ e2e: tools ## End-to-end suite (Ginkgo v2) on real etcd and kube-apiservers.
 	$(GO) test -count=1 -timeout $(E2E_TIMEOUT) ./test/e2e/... -ginkgo.v
 
 .PHONY: bench
-bench: tools ## Benchmarks on the real environment; writes docs/benchmarks.md (BENCH_ARGS="--members 10 --upstreams 1000").
+bench: tools ## Benchmarks on the real environment; writes docs/benchmarks.md (BENCH_ARGS="--members 10 --upstreams 1000", BENCH_PLACEMENT_ARGS="--members 10 --objects 1000").
 	$(GO) build -o $(BIN)/meridian-apiserver ./cmd/apiserver
 	$(GO) build -o $(BIN)/meridian-controller ./cmd/controller
 	$(GO) run ./hack/bench --apiserver $(BIN)/meridian-apiserver --controller $(BIN)/meridian-controller $(BENCH_ARGS) > docs/benchmarks.md.new
+	$(GO) run ./hack/bench-placement --apiserver $(BIN)/meridian-apiserver --controller $(BIN)/meridian-controller $(BENCH_PLACEMENT_ARGS) >> docs/benchmarks.md.new
 	mv docs/benchmarks.md.new docs/benchmarks.md
 	cat docs/benchmarks.md
 

@@ -50,10 +50,9 @@ type Meridian struct {
 	ServingCA []byte
 	// ControllerLog is the controller's log file (when it runs).
 	ControllerLog string
-	// controllerMetrics is where the controller serves /metrics.
-	controllerMetrics string
-	process           *process
-	controller        *process
+	replicas      []ControllerReplica
+	process       *process
+	controller    *process
 }
 
 // StartMeridian installs Meridian into the management cluster through
@@ -181,8 +180,9 @@ func (e *Environment) serviceAccountKubeconfig(ctx context.Context, serviceAccou
 	return path, clientcmd.WriteToFile(*cfg, path)
 }
 
-// RunController runs meridian-controller as a local process with its
-// ServiceAccount's token, once Meridian is installed.
+// RunController runs a meridian-controller replica as a local process with
+// its ServiceAccount's token, once Meridian is installed. Each call starts
+// one more replica.
 func (m *Meridian) RunController(ctx context.Context, e *Environment, opts MeridianOptions) error {
 	if opts.Controller == "" {
 		return fmt.Errorf("devenv: MeridianOptions.Controller (the meridian-controller binary) is required")
@@ -199,12 +199,15 @@ func (m *Meridian) RunController(ctx context.Context, e *Environment, opts Merid
 	if err != nil {
 		return err
 	}
-	m.ControllerLog = filepath.Join(e.Dir, "logs", "meridian-controller.log")
-	m.controllerMetrics = "127.0.0.1:" + strconv.Itoa(ports[1])
-	m.controller = &process{
+	n := len(m.replicas)
+	log := filepath.Join(e.Dir, "logs", "meridian-controller.log")
+	if n > 0 {
+		log = filepath.Join(e.Dir, "logs", fmt.Sprintf("meridian-controller-%d.log", n))
+	}
+	p := &process{
 		name:    "meridian-controller",
 		path:    opts.Controller,
-		logFile: m.ControllerLog,
+		logFile: log,
 		args: append([]string{
 			"--kubeconfig=" + kubeconfig,
 			"--federation-namespace=" + MeridianNamespace,
@@ -213,16 +216,40 @@ func (m *Meridian) RunController(ctx context.Context, e *Environment, opts Merid
 			"--v=2",
 		}, opts.ControllerArgs...),
 	}
-	if err := m.controller.start(); err != nil {
+	if err := p.start(); err != nil {
 		return err
 	}
-	e.extra = append(e.extra, m.controller)
+	e.extra = append(e.extra, p)
+	if n == 0 {
+		m.controller, m.ControllerLog = p, log
+	}
+	m.replicas = append(m.replicas, ControllerReplica{Health: "127.0.0.1:" + strconv.Itoa(ports[0]), Metrics: "127.0.0.1:" + strconv.Itoa(ports[1]), Log: log, p: p})
 	return nil
 }
 
-// ControllerMetricsAddress is host:port of the controller's /metrics ("" when
-// it does not run).
-func (m *Meridian) ControllerMetricsAddress() string { return m.controllerMetrics }
+// ControllerReplica is one running meridian-controller process.
+type ControllerReplica struct {
+	// Health is host:port of its /healthz and /readyz.
+	Health string
+	// Metrics is host:port of its /metrics.
+	Metrics string
+	// Log is its log file.
+	Log string
+	p   *process
+}
+
+// Kill ends the replica with SIGKILL, as a crash or a lost node would.
+func (r ControllerReplica) Kill() { r.p.kill() }
+
+// Running reports whether the replica's process runs.
+func (r ControllerReplica) Running() bool {
+	exited, _ := r.p.exited()
+	return !exited
+}
+
+// Controllers are the controller replicas started, in order (RunController
+// again starts another, as a Deployment's second replica).
+func (m *Meridian) Controllers() []ControllerReplica { return m.replicas }
 
 // WaitAvailable waits until kube-aggregator reports the APIService
 // Available, failing early if the server exits.

@@ -105,6 +105,20 @@ func (p *process) stop() {
 	_ = syscall.Kill(-pgid, syscall.SIGKILL)
 }
 
+// kill ends the process group with SIGKILL at once, as a crash or a lost
+// node would, and returns once the process has been reaped.
+func (p *process) kill() {
+	p.mu.Lock()
+	cmd, done := p.cmd, p.done
+	p.cmd, p.done = nil, nil
+	p.mu.Unlock()
+	if cmd == nil {
+		return
+	}
+	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	<-done
+}
+
 // freePort asks the kernel for a free loopback port. The port is released
 // before the server binds it; the window is small, and servers started here
 // fail loudly (and are retried by the caller) if another process took it.

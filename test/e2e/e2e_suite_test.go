@@ -21,9 +21,10 @@ import (
 var memberNames = []string{"east", "west", "north"}
 
 var (
-	env      *devenv.Environment
-	meridian *devenv.Meridian
-	repoRoot string
+	env             *devenv.Environment
+	meridian        *devenv.Meridian
+	meridianOptions devenv.MeridianOptions
+	repoRoot        string
 )
 
 func TestE2E(t *testing.T) {
@@ -59,16 +60,16 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	}
 
 	apiserver := buildBinary(ctx, "./cmd/apiserver")
-	controller := buildBinary(ctx, "./cmd/controller")
-	meridian, err = env.StartMeridian(ctx, devenv.MeridianOptions{
+	meridianOptions = devenv.MeridianOptions{
 		APIServer:  apiserver,
-		Controller: controller,
+		Controller: buildBinary(ctx, "./cmd/controller"),
 		// Short, so the deletion spec sees leftovers swept soon after a
 		// member returns.
-		ControllerArgs: []string{"--sweep-interval=5s"},
+		ControllerArgs: []string{"--sweep-interval=5s", "--resync=10s"},
 		// Short, so the fault specs see an unreachable member leave the views.
 		ExtraArgs: []string{"--member-remove-after=3s"},
-	})
+	}
+	meridian, err = env.StartMeridian(ctx, meridianOptions)
 	Expect(err).NotTo(HaveOccurred())
 	AddReportEntry("meridian-apiserver log", meridian.APIServerLog)
 	AddReportEntry("meridian-controller log", meridian.ControllerLog)

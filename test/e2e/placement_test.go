@@ -24,6 +24,7 @@ import (
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
 	"github.com/meridianfed/meridian/pkg/controller/placement"
+	"github.com/meridianfed/meridian/pkg/devenv"
 )
 
 var (
@@ -305,14 +306,18 @@ var _ = Describe("Federation controller: placements, status, ownership, drift, d
 	}, SpecTimeout(5*time.Minute))
 })
 
-// metricsOf reads the controller's /metrics.
+// metricsOf reads the /metrics of the leading controller replica.
 func metricsOf(ctx context.Context) (string, error) {
-	addr := meridian.ControllerMetricsAddress()
-	if addr == "" {
-		return "", fmt.Errorf("the controller serves no metrics")
+	for _, r := range meridian.Controllers() {
+		if !r.Running() {
+			continue
+		}
+		if ready, _ := httpGet(ctx, "http://"+r.Health+"/readyz"); strings.Contains(ready, "(leader)") {
+			out, err := httpGet(ctx, "http://"+r.Metrics+"/metrics")
+			return strings.TrimSpace(out), err
+		}
 	}
-	out, err := httpGet(ctx, "http://"+addr+"/metrics")
-	return strings.TrimSpace(out), err
+	return "", fmt.Errorf("no controller replica leads")
 }
 
 func runtimeConvert(raw map[string]any, into any) error {
@@ -384,11 +389,11 @@ var _ = Describe("Placement RBAC at admission (ValidatingAdmissionPolicy, plain 
 		Eventually(func() error {
 			_, err := carol.Create(ctx, upstream("to-west", "west"), dryRun)
 			return err
-		}).WithContext(ctx).WithTimeout(30 * time.Second).Should(MatchError(ContainSubstring("carol is not allowed to place into all of clusters [west] x namespaces [team-a]")))
+		}).WithContext(ctx).WithTimeout(30 * time.Second).Should(MatchError(ContainSubstring("carol may not place into cluster west, namespace team-a")))
 		_, err = carol.Create(ctx, upstream("to-east", "east"), dryRun)
 		Expect(err).NotTo(HaveOccurred(), "east/team-a is allowed")
 		_, err = carol.Create(ctx, upstream("everywhere", "*"), dryRun)
-		Expect(err).To(MatchError(ContainSubstring("clusters [*]")), "every cluster needs a grant without resource names")
+		Expect(err).To(MatchError(ContainSubstring("may not place into cluster *, namespace team-a")), "every cluster needs a grant without resource names")
 		_, err = carol.Create(ctx, upstream("both", "east", "west"), dryRun)
 		Expect(apierrors.IsForbidden(err) || apierrors.IsInvalid(err)).To(BeTrue(), "one denied target denies the object: %v", err)
 
@@ -398,4 +403,89 @@ var _ = Describe("Placement RBAC at admission (ValidatingAdmissionPolicy, plain 
 			Expect(lines[len(lines)-1]).To(Equal(want), "kubectl auth can-i place %s: %s", cluster, out)
 		}
 	})
+})
+
+var _ = Describe("Controller HA: the leader killed mid-reconcile", func() {
+	It("the stand-by replica takes over and finishes: everything placed once, nothing orphaned", func(ctx SpecContext) {
+		Expect(meridian.RunController(ctx, env, meridianOptions)).To(Succeed(), "a second replica, as the Deployment runs")
+		roleOf := func(r devenv.ControllerReplica) string {
+			out, err := httpGet(ctx, "http://"+r.Health+"/readyz")
+			if err != nil {
+				return "down"
+			}
+			switch {
+			case strings.Contains(out, "(leader)"):
+				return "leader"
+			case strings.Contains(out, "(stand-by)"):
+				return "stand-by"
+			}
+			return "not ready"
+		}
+		var leader, standby devenv.ControllerReplica
+		Eventually(func(g Gomega) {
+			var roles []string
+			for _, r := range meridian.Controllers() {
+				if !r.Running() {
+					continue
+				}
+				role := roleOf(r)
+				roles = append(roles, role)
+				if role == "leader" {
+					leader = r
+				} else if role == "stand-by" {
+					standby = r
+				}
+			}
+			g.Expect(roles).To(ConsistOf("leader", "stand-by"))
+		}).WithContext(ctx).WithTimeout(time.Minute).Should(Succeed())
+
+		mgmt := dynamic.NewForConfigOrDie(env.Management.RESTConfig())
+		kube := kubernetes.NewForConfigOrDie(env.Management.RESTConfig())
+		_, err := kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "fed-ha"}}, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		for _, c := range placementClusters {
+			_, err := kubernetes.NewForConfigOrDie(env.Member(c).RESTConfig()).CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "ha"}}, metav1.CreateOptions{})
+			Expect(err).NotTo(HaveOccurred())
+		}
+		const n = 40
+		for i := range n {
+			u := federatedObject("FederatedUpstream", fmt.Sprintf("ha-%02d", i), map[string]any{
+				"template":  map[string]any{"spec": map[string]any{"kube": map[string]any{"serviceName": fmt.Sprintf("ha-%02d", i), "serviceNamespace": "ha", "servicePort": int64(80)}}},
+				"placement": placementOf(placementClusters, []string{"ha"}),
+			}, nil, nil)
+			u.SetNamespace("fed-ha")
+			_, err := mgmt.Resource(fedUpstreamsGVR).Namespace("fed-ha").Create(ctx, u, metav1.CreateOptions{})
+			Expect(err).NotTo(HaveOccurred())
+			if i == n/4 {
+				leader.Kill() // while it works through the queue
+			}
+		}
+		Expect(leader.Running()).To(BeFalse())
+		Eventually(func(g Gomega) {
+			list, err := mgmt.Resource(fedUpstreamsGVR).Namespace("fed-ha").List(ctx, metav1.ListOptions{})
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(list.Items).To(HaveLen(n))
+			for _, u := range list.Items {
+				placed, _, _ := unstructured.NestedString(u.Object, "status", "placed")
+				g.Expect(placed).To(Equal("2/2"), "%s", u.GetName())
+			}
+		}).WithContext(ctx).WithTimeout(2*time.Minute).WithPolling(time.Second).Should(Succeed(), "the other replica finishes")
+		Expect(roleOf(standby)).To(Equal("leader"))
+		for _, c := range placementClusters {
+			list, err := dynamic.NewForConfigOrDie(env.Member(c).RESTConfig()).Resource(upstreamsGVR).Namespace("ha").List(ctx, metav1.ListOptions{})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(list.Items).To(HaveLen(n), "%s holds each placed Upstream once", c)
+		}
+
+		Expect(mgmt.Resource(fedUpstreamsGVR).Namespace("fed-ha").DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{})).To(Succeed())
+		for _, c := range placementClusters {
+			Eventually(func() int {
+				list, err := dynamic.NewForConfigOrDie(env.Member(c).RESTConfig()).Resource(upstreamsGVR).Namespace("ha").List(ctx, metav1.ListOptions{})
+				if err != nil {
+					return -1
+				}
+				return len(list.Items)
+			}).WithContext(ctx).WithTimeout(time.Minute).Should(BeZero(), "nothing orphaned in %s", c)
+		}
+	}, SpecTimeout(5*time.Minute))
 })

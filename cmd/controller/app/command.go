@@ -64,11 +64,14 @@ type Options struct {
 	TokenRenewFraction  float64
 	MemberTimeout       time.Duration
 	SweepInterval       time.Duration
+	Resync              time.Duration
+	KubeAPIQPS          float32
+	KubeAPIBurst        int
 }
 
 // NewCommand returns the controller's command.
 func NewCommand() *cobra.Command {
-	o := Options{FederationNamespace: "meridian-system", LeaderElect: true, HealthAddress: ":8081", MetricsAddress: ":8080", TokenRenewFraction: credentials.DefaultRenewFraction, MemberTimeout: 15 * time.Second, SweepInterval: time.Minute}
+	o := Options{FederationNamespace: "meridian-system", LeaderElect: true, HealthAddress: ":8081", MetricsAddress: ":8080", TokenRenewFraction: credentials.DefaultRenewFraction, MemberTimeout: 15 * time.Second, SweepInterval: time.Minute, Resync: 2 * time.Minute, KubeAPIQPS: 100, KubeAPIBurst: 200}
 	cmd := &cobra.Command{
 		Use:   "meridian-controller",
 		Short: "Meridian's federation controller",
@@ -96,6 +99,9 @@ renews the short-lived member tokens registration stores before they expire.`,
 	f.Float64Var(&o.TokenRenewFraction, "token-renew-fraction", o.TokenRenewFraction, "Renew a member token once this part of its lifetime has passed.")
 	f.DurationVar(&o.MemberTimeout, "member-timeout", o.MemberTimeout, "Bound on each request to a member cluster: a slow member never holds up the others.")
 	f.DurationVar(&o.SweepInterval, "sweep-interval", o.SweepInterval, "How often members are searched for objects left by deleted federated objects.")
+	f.DurationVar(&o.Resync, "resync", o.Resync, "How often every federated object is re-checked against the members (drift, Gloo's status of placed objects).")
+	f.Float32Var(&o.KubeAPIQPS, "kube-api-qps", o.KubeAPIQPS, "Requests per second to the management cluster.")
+	f.IntVar(&o.KubeAPIBurst, "kube-api-burst", o.KubeAPIBurst, "Burst of requests to the management cluster.")
 	logs.AddFlags(f)
 	return cmd
 }
@@ -108,6 +114,10 @@ func Run(ctx context.Context, o Options) error {
 		return fmt.Errorf("management cluster: %w", err)
 	}
 	cfg.UserAgent = "meridian-controller"
+	// Every placement writes the federated object's status (and its
+	// finalizer once): client-go's default of 5 requests per second would
+	// make the management cluster the bottleneck.
+	cfg.QPS, cfg.Burst = o.KubeAPIQPS, o.KubeAPIBurst
 	kube, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return err
@@ -132,7 +142,7 @@ func Run(ctx context.Context, o Options) error {
 	defer broadcaster.Shutdown()
 	scheme := runtime.NewScheme()
 	recorder := broadcaster.NewRecorder(scheme, corev1.EventSource{Component: "meridian-controller"})
-	placer := placement.New(dyn, members, recorder, placement.Options{Sweep: o.SweepInterval}, log)
+	placer := placement.New(dyn, members, recorder, placement.Options{Sweep: o.SweepInterval, Resync: o.Resync}, log)
 	dynFactory := dynamicinformer.NewDynamicSharedInformerFactory(dyn, 10*time.Minute)
 	placer.Register(dynFactory)
 	_, _ = clusterInformer.Informer().AddEventHandler(toolscache.ResourceEventHandlerFuncs{

@@ -33,7 +33,8 @@ type Options struct {
 	// Workers reconcile in parallel (default 4).
 	Workers int
 	// Resync re-checks every federated object this often: drift in members,
-	// Gloo's status of placed objects (default 30s).
+	// Gloo's status of placed objects (default 2 minutes; one read per
+	// target, writes only where something changed).
 	Resync time.Duration
 	// Sweep looks for objects left by deleted federated objects this often
 	// (default 1 minute).
@@ -63,7 +64,7 @@ func New(mgmt dynamic.Interface, members *Members, recorder record.EventRecorder
 		opts.Workers = 4
 	}
 	if opts.Resync == 0 {
-		opts.Resync = 30 * time.Second
+		opts.Resync = 2 * time.Minute
 	}
 	if opts.Sweep == 0 {
 		opts.Sweep = time.Minute
@@ -301,9 +302,18 @@ func (c *Controller) placeOne(ctx context.Context, ri dynamic.ResourceInterface,
 			}
 			return p
 		}
+		sameGeneration := cur.GetAnnotations()[GenerationAnnotation] == want.GetAnnotations()[GenerationAnnotation]
+		sameContent := reflect.DeepEqual(content(cur.Object), content(want.Object)) && hasAll(cur.GetLabels(), want.GetLabels()) && hasAll(cur.GetAnnotations(), want.GetAnnotations())
+		if sameGeneration && sameContent {
+			// Already as placed: nothing to write (a resync costs one read).
+			if !f.Kind.Secret {
+				p.GlooState, p.GlooReason = glooState(cur)
+			}
+			return p
+		}
 		// Drift: the object says it was placed from this generation, yet
 		// differs from what this generation places.
-		if cur.GetAnnotations()[GenerationAnnotation] == want.GetAnnotations()[GenerationAnnotation] && !reflect.DeepEqual(content(cur.Object), content(want.Object)) {
+		if sameGeneration {
 			p.Drifted = true
 			driftTotal.WithLabelValues(f.Kind.Federated.Resource).Inc()
 		}
@@ -330,6 +340,16 @@ func (c *Controller) placeOne(ctx context.Context, ri dynamic.ResourceInterface,
 		p.GlooState, p.GlooReason = glooState(applied)
 	}
 	return p
+}
+
+// hasAll reports whether have holds every key of want with the same value.
+func hasAll(have, want map[string]string) bool {
+	for k, v := range want {
+		if have[k] != v {
+			return false
+		}
+	}
+	return true
 }
 
 // removeFrom deletes f's objects in one cluster outside keep (nil: all).
@@ -363,7 +383,11 @@ func (c *Controller) removeFrom(ctx context.Context, f *federated, kc *fedv1alph
 	}
 	ri := client.Resource(f.Kind.Member)
 	ref := ownerRef(f.Kind, f.Namespace, f.Name)
-	if !f.Kind.Secret {
+	// The member is searched for what else this object placed there unless
+	// nothing can be: a first placement (nothing recorded, nothing placed
+	// before) keeps exactly its targets.
+	firstPlacement := f.Status.ObservedGeneration == 0 && len(f.Status.Placements) == 0 && !f.Deleting
+	if !f.Kind.Secret && !firstPlacement {
 		list, err := ri.List(ctx, metav1.ListOptions{LabelSelector: OwnerLabel + "=" + ownerHash(ref)})
 		if err != nil {
 			for ns := range candidates {

@@ -68,6 +68,9 @@ func (m *Members) Client(kc *fedv1alpha1.KubernetesCluster) (dynamic.Interface, 
 	}
 	cfg.UserAgent = FieldManager
 	cfg.Timeout = m.timeout
+	// One request to read and one to apply per target: a member takes its
+	// share of a large placement at this rate.
+	cfg.QPS, cfg.Burst = 100, 200
 	client, err := dynamic.NewForConfig(cfg)
 	if err != nil {
 		return nil, err
