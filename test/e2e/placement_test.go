@@ -263,6 +263,20 @@ var _ = Describe("Federation controller: placements, status, ownership, drift, d
 			port, _, _ := unstructured.NestedInt64(u.Object, "spec", "kube", "servicePort")
 			return port
 		}).WithContext(ctx).WithTimeout(90*time.Second).Should(Equal(int64(8080)), "restored to the template")
+		Eventually(func(g Gomega) {
+			st, err := statusOf(ctx, fedUpstreamsGVR, "petstore")
+			g.Expect(err).NotTo(HaveOccurred())
+			found := false
+			for _, p := range st.Placements {
+				if p.Cluster == "west" && p.Namespace == "team-x" {
+					found = true
+					g.Expect(p.Drifted).To(BeTrue())
+					g.Expect(p.Message).To(ContainSubstring("changed in the member; restored"))
+					g.Expect(p.State).To(Equal(fedv1alpha1.PlacementPlaced))
+				}
+			}
+			g.Expect(found).To(BeTrue())
+		}).WithContext(ctx).WithTimeout(30*time.Second).Should(Succeed(), "the status reports the drift")
 		out, err := metricsOf(ctx)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(out).To(MatchRegexp(`meridian_placement_drift_restored_total\{resource="federatedupstreams"\} [1-9]`))

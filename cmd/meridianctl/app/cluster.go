@@ -23,8 +23,12 @@ func newClusterCommand(use string, kube *kubeFlags, s streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "cluster",
 		Short: "Register, deregister and list member clusters",
-		Args:  cobra.NoArgs,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		Example: ex(use, `
+  {cmd} cluster register --cluster-name east --remote-context east
+  {cmd} cluster list
+  {cmd} cluster deregister --cluster-name east --remote-context east`),
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newRegisterCommand(use, kube, s), newDeregisterCommand(use, kube, s), newListCommand(use, kube, s))
 	return cmd

@@ -507,10 +507,15 @@ func summarize(f *federated, placements []fedv1alpha1.PlacementStatus) fedv1alph
 	var placed, accepted, total int
 	for i := range placements {
 		p := &placements[i]
-		if old, ok := prev[target{p.Cluster, p.Namespace}]; ok && old.State == p.State {
+		old, hadOld := prev[target{p.Cluster, p.Namespace}]
+		if hadOld && old.State == p.State {
 			p.LastTransitionTime = old.LastTransitionTime
 		} else {
 			p.LastTransitionTime = now
+		}
+		// A restored drift stays reported for the generation it happened in.
+		if hadOld && old.Drifted && !p.Drifted && p.State == fedv1alpha1.PlacementPlaced && old.ObservedGeneration == p.ObservedGeneration {
+			p.Drifted, p.Message = true, old.Message
 		}
 		if p.State == fedv1alpha1.PlacementStale {
 			continue // not a target
