@@ -59,13 +59,9 @@ func run(nMembers, nObjects int, opts devenv.MeridianOptions) error {
 	}
 	defer env.Stop()
 	env.StopWhenOrphaned()
-	files, crdNames, err := glooinstall.CRDFiles()
+	crds, err := glooinstall.CRDDocuments()
 	if err != nil {
 		return err
-	}
-	var crds [][]byte
-	for _, n := range crdNames {
-		crds = append(crds, files[n])
 	}
 	var wg sync.WaitGroup
 	errs := make([]error, len(env.Members))

@@ -78,13 +78,9 @@ func run(nMembers, perMember, rounds int, meridian devenv.MeridianOptions, heapP
 	defer env.Stop()
 	env.StopWhenOrphaned()
 
-	files, crdNames, err := glooinstall.CRDFiles()
+	crds, err := glooinstall.CRDDocuments()
 	if err != nil {
 		return err
-	}
-	var crds [][]byte
-	for _, n := range crdNames {
-		crds = append(crds, files[n])
 	}
 	// Gloo's CRDs everywhere; the baseline gets its Upstreams now, the
 	// members only once Meridian watches them, so that the memory the cached

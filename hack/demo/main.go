@@ -108,13 +108,9 @@ func run(dir string, members []string, meridian devenv.MeridianOptions) error {
 	defer env.Stop()
 	env.StopWhenOrphaned()
 
-	files, names, err := glooinstall.CRDFiles()
+	crds, err := glooinstall.CRDDocuments()
 	if err != nil {
 		return err
-	}
-	var crds [][]byte
-	for _, n := range names {
-		crds = append(crds, files[n])
 	}
 	for i, m := range env.Members {
 		in := glooinstall.ForMember(m.Name, i)

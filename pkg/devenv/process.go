@@ -86,10 +86,7 @@ func (p *process) exited() (bool, error) {
 // stop ends the process and everything in its process group: SIGTERM, then
 // SIGKILL after stopGrace. It returns once the process has been reaped.
 func (p *process) stop() {
-	p.mu.Lock()
-	cmd, done := p.cmd, p.done
-	p.cmd, p.done = nil, nil
-	p.mu.Unlock()
+	cmd, done := p.detach()
 	if cmd == nil {
 		return
 	}
@@ -105,13 +102,20 @@ func (p *process) stop() {
 	_ = syscall.Kill(-pgid, syscall.SIGKILL)
 }
 
+// detach takes the running command out of p (nil when none runs), so that
+// exactly one caller stops it.
+func (p *process) detach() (*exec.Cmd, chan struct{}) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	cmd, done := p.cmd, p.done
+	p.cmd, p.done = nil, nil
+	return cmd, done
+}
+
 // kill ends the process group with SIGKILL at once, as a crash or a lost
 // node would, and returns once the process has been reaped.
 func (p *process) kill() {
-	p.mu.Lock()
-	cmd, done := p.cmd, p.done
-	p.cmd, p.done = nil, nil
-	p.mu.Unlock()
+	cmd, done := p.detach()
 	if cmd == nil {
 		return
 	}

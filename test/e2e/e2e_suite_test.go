@@ -77,12 +77,8 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 }, NodeTimeout(5*time.Minute))
 
 func glooCRDs() [][]byte {
-	files, names, err := glooinstall.CRDFiles()
+	crds, err := glooinstall.CRDDocuments()
 	Expect(err).NotTo(HaveOccurred())
-	var crds [][]byte
-	for _, n := range names {
-		crds = append(crds, files[n])
-	}
 	return crds
 }
 

@@ -33,3 +33,17 @@ func CRDFiles() (map[string][]byte, []string, error) {
 	sort.Strings(names)
 	return files, names, nil
 }
+
+// CRDDocuments returns Gloo's CRDs in file name order, ready for
+// devenv.InstallCRDs.
+func CRDDocuments() ([][]byte, error) {
+	files, names, err := CRDFiles()
+	if err != nil {
+		return nil, err
+	}
+	docs := make([][]byte, 0, len(names))
+	for _, n := range names {
+		docs = append(docs, files[n])
+	}
+	return docs, nil
+}
