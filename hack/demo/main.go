@@ -163,6 +163,8 @@ Meridian demo is up (%s). In another terminal:
   kubectl get virtualservices.views.meridian.io -A --field-selector cluster=west
   bin/meridianctl cluster list                       # reachability, versions, Gloo instances
   bin/meridianctl check                              # glooctl check across every member
+  kubectl apply -f docs/examples/federated-petstore.yaml   # federated config, placed into every member
+  kubectl get federatedupstreams,federatedvirtualservices -A
 
 Each member has its own kubeconfig:
 `, took.Round(100*time.Millisecond), env.Management.Kubeconfig)

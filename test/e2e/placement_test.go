@@ -18,6 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
@@ -230,6 +231,10 @@ var _ = Describe("Federation controller: placements, status, ownership, drift, d
 				}
 			}
 		}).WithContext(ctx).WithTimeout(time.Minute).Should(Succeed())
+		Eventually(func() string {
+			out, _ := kubectl(ctx, env.Management.Kubeconfig, "get", "events", "-n", "fed-demo", "--field-selector", "involvedObject.name=handmade")
+			return out
+		}).WithContext(ctx).WithTimeout(30*time.Second).Should(MatchRegexp(`Warning\s+PlacementFailed\s+federatedupstream/handmade\s+east/team-x: a Upstream team-x/handmade that Meridian did not create`), "an Event on the federated object")
 		u, err := member("east").Resource(upstreamsGVR).Namespace("team-x").Get(ctx, "handmade", metav1.GetOptions{})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(u.Object["spec"]).To(Equal(mine.Object["spec"]), "the hand-made object is as it was")
@@ -243,6 +248,41 @@ var _ = Describe("Federation controller: placements, status, ownership, drift, d
 		}).WithContext(ctx).WithTimeout(time.Minute).Should(BeTrue())
 		_, err = member("east").Resource(upstreamsGVR).Namespace("team-x").Get(ctx, "handmade", metav1.GetOptions{})
 		Expect(err).NotTo(HaveOccurred())
+	}, SpecTimeout(3*time.Minute))
+
+	It("writes nothing into a suspended cluster, says so, and places there once it is resumed", func(ctx SpecContext) {
+		clusters := mgmt.Resource(fedv1alpha1.SchemeGroupVersion.WithResource("kubernetesclusters")).Namespace("meridian-system")
+		setSuspend := func(ctx context.Context, v bool) {
+			patch := fmt.Sprintf(`{"spec":{"suspend":%t}}`, v)
+			_, err := clusters.Patch(ctx, "west", types.MergePatchType, []byte(patch), metav1.PatchOptions{})
+			Expect(err).NotTo(HaveOccurred())
+		}
+		setSuspend(ctx, true)
+		DeferCleanup(func(ctx SpecContext) { setSuspend(ctx, false) })
+		fu := federatedObject("FederatedUpstream", "paused", map[string]any{
+			"template":  map[string]any{"spec": map[string]any{"kube": map[string]any{"serviceName": "paused", "serviceNamespace": "default", "servicePort": int64(80)}}},
+			"placement": placementOf(placementClusters, []string{"team-x"}),
+		}, nil, nil)
+		_, err := mgmt.Resource(fedUpstreamsGVR).Namespace("fed-demo").Create(ctx, fu, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		Eventually(func(g Gomega) {
+			st, err := statusOf(ctx, fedUpstreamsGVR, "paused")
+			g.Expect(err).NotTo(HaveOccurred())
+			states := map[string]fedv1alpha1.PlacementState{}
+			for _, p := range st.Placements {
+				states[p.Cluster] = p.State
+			}
+			g.Expect(states).To(Equal(map[string]fedv1alpha1.PlacementState{"east": fedv1alpha1.PlacementPlaced, "west": fedv1alpha1.PlacementSuspended}))
+		}).WithContext(ctx).WithTimeout(time.Minute).Should(Succeed())
+		_, err = member("west").Resource(upstreamsGVR).Namespace("team-x").Get(ctx, "paused", metav1.GetOptions{})
+		Expect(apierrors.IsNotFound(err)).To(BeTrue(), "nothing written into suspended west: %v", err)
+
+		setSuspend(ctx, false)
+		Eventually(func() error {
+			_, err := member("west").Resource(upstreamsGVR).Namespace("team-x").Get(ctx, "paused", metav1.GetOptions{})
+			return err
+		}).WithContext(ctx).WithTimeout(time.Minute).Should(Succeed(), "placed once west is resumed")
+		Expect(mgmt.Resource(fedUpstreamsGVR).Namespace("fed-demo").Delete(ctx, "paused", metav1.DeleteOptions{})).To(Succeed())
 	}, SpecTimeout(3*time.Minute))
 
 	It("restores a placed object edited by hand in a member", func(ctx SpecContext) {

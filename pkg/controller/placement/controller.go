@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -72,9 +73,11 @@ func New(mgmt dynamic.Interface, members *Members, recorder record.EventRecorder
 	c := &Controller{
 		mgmt: mgmt, members: members, recorder: recorder, opts: opts, log: log.WithName("placement"),
 		queue: workqueue.NewTypedRateLimitingQueueWithConfig(
+			// Per object: retry after 100ms, doubling up to 30s, forever.
+			// Overall: at most 50 retries a second (bursts of 300).
 			workqueue.NewTypedMaxOfRateLimiter(
 				workqueue.NewTypedItemExponentialFailureRateLimiter[key](100*time.Millisecond, 30*time.Second),
-				&workqueue.TypedBucketRateLimiter[key]{},
+				&workqueue.TypedBucketRateLimiter[key]{Limiter: rate.NewLimiter(rate.Limit(50), 300)},
 			),
 			workqueue.TypedRateLimitingQueueConfig[key]{Name: "placement"}),
 		informer: map[string]toolscache.SharedIndexInformer{},
