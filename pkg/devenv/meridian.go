@@ -52,7 +52,6 @@ type Meridian struct {
 	ControllerLog string
 	replicas      []ControllerReplica
 	process       *process
-	controller    *process
 }
 
 // StartMeridian installs Meridian into the management cluster through
@@ -221,7 +220,7 @@ func (m *Meridian) RunController(ctx context.Context, e *Environment, opts Merid
 	}
 	e.extra = append(e.extra, p)
 	if n == 0 {
-		m.controller, m.ControllerLog = p, log
+		m.ControllerLog = log
 	}
 	m.replicas = append(m.replicas, ControllerReplica{Health: "127.0.0.1:" + strconv.Itoa(ports[0]), Metrics: "127.0.0.1:" + strconv.Itoa(ports[1]), Log: log, p: p})
 	return nil
@@ -265,9 +264,9 @@ func (m *Meridian) WaitAvailable(ctx context.Context, e *Environment, timeout ti
 			if exited, err := m.process.exited(); exited {
 				return fmt.Errorf("meridian-apiserver exited: %v", err)
 			}
-			if m.controller != nil {
-				if exited, err := m.controller.exited(); exited {
-					return fmt.Errorf("meridian-controller exited: %v (see %s)", err, m.ControllerLog)
+			for _, r := range m.replicas {
+				if exited, err := r.p.exited(); exited {
+					return fmt.Errorf("meridian-controller exited: %v (see %s)", err, r.Log)
 				}
 			}
 			return nil

@@ -272,7 +272,7 @@ func Install(ctx context.Context, cfg *rest.Config, opts Options) (*Result, erro
 		}
 		res.Objects = append(res.Objects, applied)
 		if applied.GetResourceVersion() != before {
-			res.Changed = append(res.Changed, describe(o))
+			res.Changed = append(res.Changed, manifest.Describe(o))
 		}
 		if o.GetKind() == "CustomResourceDefinition" && !applier.DryRun {
 			crds = append(crds, o.GetName())
@@ -303,13 +303,6 @@ func currentRV(ctx context.Context, a *manifest.Applier, o *unstructured.Unstruc
 		return ""
 	}
 	return cur.GetResourceVersion()
-}
-
-func describe(o *unstructured.Unstructured) string {
-	if o.GetNamespace() != "" {
-		return o.GetKind() + " " + o.GetNamespace() + "/" + o.GetName()
-	}
-	return o.GetKind() + " " + o.GetName()
 }
 
 // servingCertificate returns the serving Secret to use, and whether it is

@@ -108,7 +108,7 @@ func Uninstall(ctx context.Context, cfg *rest.Config, opts UninstallOptions) err
 		}
 		if ok {
 			deleted++
-			opts.logf("deleted %s", describe(o))
+			opts.logf("deleted %s", manifest.Describe(o))
 		}
 	}
 	if !opts.All {

@@ -141,6 +141,11 @@ func (a *Applier) resource(obj *unstructured.Unstructured) (dynamic.ResourceInte
 	return a.client.Resource(mapping.Resource), nil
 }
 
+// Describe names an object for people: "Kind namespace/name" or "Kind name".
+func Describe(obj *unstructured.Unstructured) string {
+	return obj.GetKind() + " " + qualified(obj)
+}
+
 func qualified(obj *unstructured.Unstructured) string {
 	if obj.GetNamespace() == "" {
 		return obj.GetName()

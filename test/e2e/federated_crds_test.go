@@ -13,10 +13,12 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
+	"github.com/meridianfed/meridian/pkg/controller/placement"
 	"github.com/meridianfed/meridian/pkg/manifest"
 	"github.com/meridianfed/meridian/pkg/migrate"
 )
@@ -110,11 +112,14 @@ var _ = Describe("Federated CRDs on the management cluster", func() {
 				continue // would register a cluster in the shared environment
 			}
 			_ = unstructured.SetNestedStringSlice(o.Object, []string{"nowhere"}, "spec", "placement", "clusters")
-			plural := strings.ToLower(o.GetKind()) + "s"
-			if o.GetKind() == "FederatedSettings" {
-				plural = "federatedsettings"
+			var resource schema.GroupVersionResource
+			for _, k := range placement.Kinds {
+				if k.FederatedKind == o.GetKind() {
+					resource = k.Federated
+				}
 			}
-			_, err := dyn.Resource(fedv1alpha1.SchemeGroupVersion.WithResource(plural)).Namespace("fed-crds").Create(ctx, o, strict)
+			Expect(resource.Resource).NotTo(BeEmpty(), "migrate made a %s, which is not a federated kind", o.GetKind())
+			_, err := dyn.Resource(resource).Namespace("fed-crds").Create(ctx, o, strict)
 			Expect(err).NotTo(HaveOccurred(), "migrated %s %s", o.GetKind(), o.GetName())
 			federatedKinds++
 		}

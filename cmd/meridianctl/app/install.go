@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/meridianfed/meridian/pkg/install"
+	"github.com/meridianfed/meridian/pkg/manifest"
 )
 
 func newInstallCommand(use string, kube *kubeFlags, s streams) *cobra.Command {
@@ -81,7 +82,7 @@ Running it again changes nothing.`,
 			}
 			if opts.DryRun != "" {
 				for _, o := range res.Objects {
-					fmt.Fprintf(s.out, "%s (dry run %s)\n", describe(o), opts.DryRun)
+					fmt.Fprintf(s.out, "%s (dry run %s)\n", manifest.Describe(o), opts.DryRun)
 				}
 				return nil
 			}
@@ -207,13 +208,6 @@ func splitHostPort(hp string) (string, int, error) {
 		return "", 0, fmt.Errorf("port %q is not a port number", p)
 	}
 	return host, port, nil
-}
-
-func describe(o *unstructured.Unstructured) string {
-	if o.GetNamespace() != "" {
-		return o.GetKind() + " " + o.GetNamespace() + "/" + o.GetName()
-	}
-	return o.GetKind() + " " + o.GetName()
 }
 
 // printObjects writes objects as a YAML stream or a JSON List.

@@ -184,7 +184,7 @@ func (c *Controller) reconcile(ctx context.Context, k key) error {
 	u := obj.(*unstructured.Unstructured).DeepCopy()
 	f, err := readFederated(kind, u)
 	if err != nil {
-		return c.writeStatus(ctx, u, f, invalidStatus(f, err.Error()))
+		return c.writeStatus(ctx, u, kind, f, invalidStatus(f, err.Error()))
 	}
 	registered, err := c.members.Registered()
 	if err != nil {
@@ -202,7 +202,7 @@ func (c *Controller) reconcile(ctx context.Context, k key) error {
 	}
 	selected, unknown, err := resolveClusters(f.Placement, registered)
 	if err != nil {
-		return c.writeStatus(ctx, u, f, invalidStatus(f, err.Error()))
+		return c.writeStatus(ctx, u, kind, f, invalidStatus(f, err.Error()))
 	}
 	results := make([][]fedv1alpha1.PlacementStatus, len(selected))
 	var wg sync.WaitGroup
@@ -247,7 +247,7 @@ func (c *Controller) reconcile(ctx context.Context, k key) error {
 			c.recorder.Eventf(u, corev1.EventTypeWarning, "Placement"+string(p.State), "%s/%s: %s", p.Cluster, p.Namespace, p.Message)
 		}
 	}
-	return c.writeStatus(ctx, u, f, st)
+	return c.writeStatus(ctx, u, kind, f, st)
 }
 
 // placeCluster places f into every namespace of one cluster and removes it
@@ -386,11 +386,12 @@ func (c *Controller) removeFrom(ctx context.Context, f *federated, kc *fedv1alph
 	}
 	ri := client.Resource(f.Kind.Member)
 	ref := ownerRef(f.Kind, f.Namespace, f.Name)
-	// The member is searched for what else this object placed there unless
-	// nothing can be: a first placement (nothing recorded, nothing placed
-	// before) keeps exactly its targets.
-	firstPlacement := f.Status.ObservedGeneration == 0 && len(f.Status.Placements) == 0 && !f.Deleting
-	if !f.Kind.Secret && !firstPlacement {
+	// The member is searched for what else this object placed there only
+	// when its status may not know: it is being deleted, or its spec changed
+	// since the placements on record (a first generation has placed nothing
+	// else). A resync of an unchanged object lists nothing.
+	specChanged := f.Generation > 1 && f.Status.ObservedGeneration != f.Generation
+	if !f.Kind.Secret && (f.Deleting || specChanged) {
 		list, err := ri.List(ctx, metav1.ListOptions{LabelSelector: OwnerLabel + "=" + ownerHash(ref)})
 		if err != nil {
 			for ns := range candidates {
@@ -535,7 +536,7 @@ func summarize(f *federated, placements []fedv1alpha1.PlacementStatus) fedv1alph
 		ObservedGeneration: f.Generation,
 		Placed:             fmt.Sprintf("%d/%d", placed, total),
 		Placements:         placements,
-		Conditions:         f.Status.Conditions,
+		Conditions:         slices.Clone(f.Status.Conditions), // SetStatusCondition edits in place
 	}
 	if !f.Kind.Secret {
 		st.Accepted = fmt.Sprintf("%d/%d", accepted, total)
@@ -557,7 +558,7 @@ func invalidStatus(f *federated, msg string) fedv1alpha1.FederatedStatus {
 	var gen int64
 	var conds []metav1.Condition
 	if f != nil {
-		gen, conds = f.Generation, f.Status.Conditions
+		gen, conds = f.Generation, slices.Clone(f.Status.Conditions)
 	}
 	st := fedv1alpha1.FederatedStatus{ObservedGeneration: gen, Conditions: conds}
 	meta.SetStatusCondition(&st.Conditions, metav1.Condition{Type: "Ready", Status: metav1.ConditionFalse, Reason: "Invalid", Message: msg, ObservedGeneration: gen})
@@ -565,7 +566,7 @@ func invalidStatus(f *federated, msg string) fedv1alpha1.FederatedStatus {
 }
 
 // writeStatus updates the status subresource when it changed.
-func (c *Controller) writeStatus(ctx context.Context, u *unstructured.Unstructured, f *federated, st fedv1alpha1.FederatedStatus) error {
+func (c *Controller) writeStatus(ctx context.Context, u *unstructured.Unstructured, kind Kind, f *federated, st fedv1alpha1.FederatedStatus) error {
 	if f != nil && reflect.DeepEqual(normalized(f.Status), normalized(st)) {
 		return nil
 	}
@@ -574,21 +575,11 @@ func (c *Controller) writeStatus(ctx context.Context, u *unstructured.Unstructur
 		return err
 	}
 	u.Object["status"] = m
-	res := c.kinds[c.resourceOf(u)].Federated
-	_, err = c.mgmt.Resource(res).Namespace(u.GetNamespace()).UpdateStatus(ctx, u, metav1.UpdateOptions{FieldManager: FieldManager})
+	_, err = c.mgmt.Resource(kind.Federated).Namespace(u.GetNamespace()).UpdateStatus(ctx, u, metav1.UpdateOptions{FieldManager: FieldManager})
 	if apierrors.IsNotFound(err) {
 		return nil
 	}
 	return err
-}
-
-func (c *Controller) resourceOf(u *unstructured.Unstructured) string {
-	for res, k := range c.kinds {
-		if k.FederatedKind == u.GetKind() {
-			return res
-		}
-	}
-	return ""
 }
 
 // normalized drops timestamps, so that an unchanged state is not rewritten.

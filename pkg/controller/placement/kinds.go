@@ -3,6 +3,7 @@ package placement
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
@@ -31,7 +32,7 @@ var Kinds = func() []Kind {
 		if k.Kind == "Proxy" {
 			continue
 		}
-		plural := "federated" + lower(k.Kind) + "s"
+		plural := "federated" + strings.ToLower(k.Kind) + "s"
 		if k.Kind == "Settings" {
 			plural = "federatedsettings"
 		}
@@ -51,16 +52,6 @@ var Kinds = func() []Kind {
 	})
 	return out
 }()
-
-func lower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
-}
 
 // Ownership marks on every placed object. The label (a hash, to fit a
 // label value) finds a federated object's placed objects; the annotation

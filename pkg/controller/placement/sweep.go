@@ -7,6 +7,8 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/meridianfed/meridian/pkg/manifest"
 )
 
 // sweepLoop removes, from every reachable member, objects Meridian placed
@@ -64,7 +66,7 @@ func (c *Controller) sweep(ctx context.Context) {
 				cancel()
 				if err == nil {
 					sweptTotal.WithLabelValues(kc.Name).Inc()
-					c.log.Info("removed an object left by a deleted federated object", "cluster", kc.Name, "object", describe(o), "owner", ref)
+					c.log.Info("removed an object left by a deleted federated object", "cluster", kc.Name, "object", manifest.Describe(o), "owner", ref)
 				}
 			}
 		}
@@ -91,8 +93,4 @@ func (c *Controller) ownerExists(ref string, byKind map[string]Kind) bool {
 	}
 	u, ok := obj.(*unstructured.Unstructured)
 	return !ok || u.GetDeletionTimestamp() == nil
-}
-
-func describe(o *unstructured.Unstructured) string {
-	return o.GetKind() + " " + o.GetNamespace() + "/" + o.GetName()
 }
