@@ -20,6 +20,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/dynamic/dynamicinformer"
+	toolscache "k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/kubernetes"
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
@@ -116,26 +118,9 @@ func run(nMembers, nObjects int, opts devenv.MeridianOptions) error {
 	fmt.Fprintf(os.Stderr, "created %d FederatedUpstreams in %s\n", nObjects, created.Round(time.Millisecond))
 
 	want := fmt.Sprintf("%d/%d", nMembers, nMembers)
-	var placedAll time.Duration
-	for {
-		list, err := mgmt.Resource(fedUpstreams).Namespace("bench").List(ctx, metav1.ListOptions{ResourceVersion: "0"})
-		if err != nil {
-			return err
-		}
-		done := 0
-		for _, u := range list.Items {
-			if p, _, _ := unstructured.NestedString(u.Object, "status", "placed"); p == want {
-				done++
-			}
-		}
-		if done == nObjects {
-			placedAll = time.Since(start)
-			break
-		}
-		if time.Since(start) > 20*time.Minute {
-			return fmt.Errorf("only %d of %d FederatedUpstreams Placed everywhere after %s", done, nObjects, time.Since(start).Round(time.Second))
-		}
-		time.Sleep(250 * time.Millisecond)
+	placedAll, err := waitAllPlaced(ctx, mgmt, nObjects, want, start)
+	if err != nil {
+		return err
 	}
 	// What is in the members is what the status says.
 	placed := 0
@@ -155,8 +140,64 @@ func run(nMembers, nObjects int, opts devenv.MeridianOptions) error {
 	fmt.Printf("| creating %d FederatedUpstreams in the management cluster (16 clients) | %s | |\n", nObjects, created.Round(time.Millisecond))
 	fmt.Printf("| from the first create until every one reports Placed %s | %s | ≤ 60s |\n", want, placedAll.Round(time.Millisecond))
 	fmt.Printf("| Upstreams written into the members | %d (%.0f per second) | |\n", placed, float64(placed)/placedAll.Seconds())
-	fmt.Printf("\nOne controller replica; each federated object is written into the members in parallel (a read and a server-side apply per target) with each member's registered credential, at most 100 requests per second per member; every server of the environment shares the same %s.\n", cores())
+	fmt.Printf("\nOne controller replica; each federated object is written into the members in parallel (a server-side apply per target, after one read of the member, since the views show only what Meridian placed and an object of that name may already exist; the controller then follows its objects through the views API) with each member's registered credential, at most 100 requests per second per member; every server of the environment shares the same %s.\n", cores())
 	return nil
+}
+
+// waitAllPlaced watches the FederatedUpstreams (a watch, not repeated
+// lists: the measurement must not load the servers it measures) until every
+// one reports want, and returns the time since start.
+func waitAllPlaced(ctx context.Context, mgmt dynamic.Interface, n int, want string, start time.Time) (time.Duration, error) {
+	placed := map[string]bool{}
+	var mu sync.Mutex
+	done := make(chan time.Duration, 1)
+	observe := func(obj any) {
+		u, ok := obj.(*unstructured.Unstructured)
+		if !ok {
+			return
+		}
+		p, _, _ := unstructured.NestedString(u.Object, "status", "placed")
+		mu.Lock()
+		defer mu.Unlock()
+		placed[u.GetName()] = p == want
+		count := 0
+		for _, ok := range placed {
+			if ok {
+				count++
+			}
+		}
+		if count == n {
+			select {
+			case done <- time.Since(start):
+			default:
+			}
+		}
+	}
+	factory := dynamicinformer.NewFilteredDynamicSharedInformerFactory(mgmt, 0, "bench", nil)
+	_, _ = factory.ForResource(fedUpstreams).Informer().AddEventHandler(toolscache.ResourceEventHandlerFuncs{
+		AddFunc:    observe,
+		UpdateFunc: func(_, o any) { observe(o) },
+	})
+	wctx, cancel := context.WithTimeout(ctx, 20*time.Minute)
+	factory.Start(wctx.Done())
+	defer func() {
+		cancel()
+		factory.Shutdown()
+	}()
+	select {
+	case d := <-done:
+		return d, nil
+	case <-wctx.Done():
+		mu.Lock()
+		defer mu.Unlock()
+		count := 0
+		for _, ok := range placed {
+			if ok {
+				count++
+			}
+		}
+		return 0, fmt.Errorf("only %d of %d FederatedUpstreams Placed everywhere after %s", count, n, time.Since(start).Round(time.Second))
+	}
 }
 
 func federatedUpstream(i int) *unstructured.Unstructured {

@@ -145,6 +145,15 @@ func Run(ctx context.Context, o Options) error {
 	placer := placement.New(dyn, members, recorder, placement.Options{Sweep: o.SweepInterval, Resync: o.Resync}, log)
 	dynFactory := dynamicinformer.NewDynamicSharedInformerFactory(dyn, 10*time.Minute)
 	placer.Register(dynFactory)
+	// What was placed, and the Gloo installations, are read through the
+	// views API like any other client reads them (see placement.Views).
+	viewsFactory := meridianinformers.NewSharedInformerFactoryWithOptions(meridian, 0, placement.OwnedOnly())
+	instancesFactory := meridianinformers.NewSharedInformerFactory(meridian, 0)
+	views, err := placement.NewViews(viewsFactory, instancesFactory)
+	if err != nil {
+		return err
+	}
+	placer.UseViews(views)
 	_, _ = clusterInformer.Informer().AddEventHandler(toolscache.ResourceEventHandlerFuncs{
 		AddFunc:    func(any) { placer.ClusterChanged() },
 		UpdateFunc: func(o, n any) { clusterSpecChanged(o, n, placer.ClusterChanged) },
@@ -153,6 +162,8 @@ func Run(ctx context.Context, o Options) error {
 	factory.Start(ctx.Done())
 	fedFactory.Start(ctx.Done())
 	dynFactory.Start(ctx.Done())
+	viewsFactory.Start(ctx.Done())
+	instancesFactory.Start(ctx.Done())
 	synced := func() bool {
 		return renewer.HasSynced() && placer.HasSynced() && clusterInformer.Informer().HasSynced()
 	}

@@ -52,6 +52,8 @@ type Controller struct {
 	queue    workqueue.TypedRateLimitingInterface[key]
 	informer map[string]toolscache.SharedIndexInformer // by federated resource
 	kinds    map[string]Kind
+	views    *Views // nil: every read goes to the members
+	expect   *expectations
 }
 
 // key names one federated object.
@@ -82,8 +84,27 @@ func New(mgmt dynamic.Interface, members *Members, recorder record.EventRecorder
 			workqueue.TypedRateLimitingQueueConfig[key]{Name: "placement"}),
 		informer: map[string]toolscache.SharedIndexInformer{},
 		kinds:    map[string]Kind{},
+		expect:   newExpectations(),
 	}
 	return c
+}
+
+// UseViews makes the controller read placed objects and Gloo installations
+// through the views API, and re-reconcile a federated object when what it
+// placed changes in a member.
+func (c *Controller) UseViews(v *Views) {
+	c.views = v
+	byKind := map[string]string{}
+	for _, k := range Kinds {
+		byKind[k.FederatedKind] = k.Federated.Resource
+	}
+	v.OnPlacedChange(func(ref string) {
+		parts := strings.SplitN(ref, "/", 3)
+		if len(parts) == 3 && byKind[parts[0]] != "" {
+			c.queue.Add(key{Resource: byKind[parts[0]], Namespace: parts[1], Name: parts[2]})
+		}
+	})
+	v.OnInstancesChange(c.ClusterChanged)
 }
 
 // Register creates the informers of every federated kind on factory.
@@ -279,6 +300,9 @@ func (c *Controller) placeCluster(ctx context.Context, f *federated, kc *fedv1al
 		}
 		start := time.Now()
 		p := c.placeOne(ctx, ri.Namespace(ns), f, want, entry(ns, fedv1alpha1.PlacementPlaced, ""))
+		if p.State == fedv1alpha1.PlacementPlaced && p.GlooState == core.StatePending.String() && p.GlooReason == "" {
+			p.GlooReason = c.views.PendingReason(kc.Name, ns)
+		}
 		writeDuration.WithLabelValues(kc.Name).Observe(time.Since(start).Seconds())
 		out = append(out, p)
 	}
@@ -288,9 +312,10 @@ func (c *Controller) placeCluster(ctx context.Context, f *federated, kc *fedv1al
 // placeOne applies one object, unless an object of that name exists that
 // Meridian does not own.
 func (c *Controller) placeOne(ctx context.Context, ri dynamic.ResourceInterface, f *federated, want *unstructured.Unstructured, p fedv1alpha1.PlacementStatus) fedv1alpha1.PlacementStatus {
-	cur, err := ri.Get(ctx, want.GetName(), metav1.GetOptions{})
+	ek := expectKey{Resource: f.Kind.Federated.Resource, Cluster: p.Cluster, Namespace: p.Namespace, Name: want.GetName()}
+	cur, err := c.current(ctx, ri, f.Kind, ek)
 	switch {
-	case apierrors.IsNotFound(err):
+	case err == nil && cur == nil:
 	case err != nil:
 		p.State, p.Message = fedv1alpha1.PlacementFailed, "reading the member: "+err.Error()
 		return p
@@ -305,10 +330,9 @@ func (c *Controller) placeOne(ctx context.Context, ri dynamic.ResourceInterface,
 			}
 			return p
 		}
-		sameGeneration := cur.GetAnnotations()[GenerationAnnotation] == want.GetAnnotations()[GenerationAnnotation]
-		sameContent := reflect.DeepEqual(content(cur.Object), content(want.Object)) && hasAll(cur.GetLabels(), want.GetLabels()) && hasAll(cur.GetAnnotations(), want.GetAnnotations())
+		sameGeneration, sameContent := compare(cur, want)
 		if sameGeneration && sameContent {
-			// Already as placed: nothing to write (a resync costs one read).
+			// Already as placed: nothing to write.
 			if !f.Kind.Secret {
 				p.GlooState, p.GlooReason = glooState(cur)
 			}
@@ -336,6 +360,9 @@ func (c *Controller) placeOne(ctx context.Context, ri dynamic.ResourceInterface,
 		p.Message = "writing to the member: " + err.Error()
 		return p
 	}
+	if c.views.Synced(f.Kind) {
+		c.expect.set(ek, applied)
+	}
 	if p.Drifted {
 		p.Message = "the placed object had been changed in the member; restored"
 	}
@@ -343,6 +370,46 @@ func (c *Controller) placeOne(ctx context.Context, ri dynamic.ResourceInterface,
 		p.GlooState, p.GlooReason = glooState(applied)
 	}
 	return p
+}
+
+// current returns the placed object as the member holds it, nil when there
+// is none: what was just written there while the views do not show it yet,
+// else the views' copy, else (no copy: the object may exist without
+// Meridian's owner label, which the views do not watch) read from the
+// member.
+func (c *Controller) current(ctx context.Context, ri dynamic.ResourceInterface, k Kind, ek expectKey) (*unstructured.Unstructured, error) {
+	if c.views.Synced(k) {
+		viewed, ok := c.views.Get(k, ek.Cluster, ek.Namespace, ek.Name)
+		if written, pending := c.expect.pending(ek); pending {
+			if ok {
+				if sameGeneration, sameContent := compare(viewed, written); sameGeneration && sameContent {
+					c.expect.forget(ek) // the views caught up
+					placedReads.WithLabelValues("views").Inc()
+					return viewed, nil
+				}
+			}
+			placedReads.WithLabelValues("written").Inc()
+			return written, nil
+		}
+		if ok {
+			placedReads.WithLabelValues("views").Inc()
+			return viewed, nil
+		}
+	}
+	placedReads.WithLabelValues("member").Inc()
+	cur, err := ri.Get(ctx, ek.Name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil, nil
+	}
+	return cur, err
+}
+
+// compare tells whether cur was placed from the same generation as want,
+// and whether it holds want's content, labels and annotations.
+func compare(cur, want *unstructured.Unstructured) (sameGeneration, sameContent bool) {
+	sameGeneration = cur.GetAnnotations()[GenerationAnnotation] == want.GetAnnotations()[GenerationAnnotation]
+	sameContent = reflect.DeepEqual(content(cur.Object), content(want.Object)) && hasAll(cur.GetLabels(), want.GetLabels()) && hasAll(cur.GetAnnotations(), want.GetAnnotations())
+	return sameGeneration, sameContent
 }
 
 // hasAll reports whether have holds every key of want with the same value.
@@ -386,12 +453,18 @@ func (c *Controller) removeFrom(ctx context.Context, f *federated, kc *fedv1alph
 	}
 	ri := client.Resource(f.Kind.Member)
 	ref := ownerRef(f.Kind, f.Namespace, f.Name)
-	// The member is searched for what else this object placed there only
-	// when its status may not know: it is being deleted, or its spec changed
-	// since the placements on record (a first generation has placed nothing
-	// else). A resync of an unchanged object lists nothing.
+	// What else this object placed there: from the views when they are
+	// synced; else the member is listed, only when the status may not know:
+	// the object is being deleted, or its spec changed since the placements
+	// on record (a first generation has placed nothing else).
 	specChanged := f.Generation > 1 && f.Status.ObservedGeneration != f.Generation
-	if !f.Kind.Secret && (f.Deleting || specChanged) {
+	if c.views.Synced(f.Kind) {
+		for _, o := range c.views.Owned(f.Kind, kc.Name, ownerHash(ref)) {
+			if !slices.Contains(keep, o.GetNamespace()) {
+				candidates[o.GetNamespace()] = o.GetName()
+			}
+		}
+	} else if !f.Kind.Secret && (f.Deleting || specChanged) {
 		list, err := ri.List(ctx, metav1.ListOptions{LabelSelector: OwnerLabel + "=" + ownerHash(ref)})
 		if err != nil {
 			for ns := range candidates {
@@ -408,7 +481,9 @@ func (c *Controller) removeFrom(ctx context.Context, f *federated, kc *fedv1alph
 	for ns, name := range candidates {
 		if err := deleteOwned(ctx, ri.Namespace(ns), name, ref); err != nil {
 			stale(ns, "deleting from the member: "+err.Error())
+			continue
 		}
+		c.expect.forget(expectKey{Resource: f.Kind.Federated.Resource, Cluster: kc.Name, Namespace: ns, Name: name})
 	}
 	return out
 }
@@ -443,6 +518,7 @@ func (c *Controller) finalize(ctx context.Context, u *unstructured.Unstructured,
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var left []string
+	var stale []fedv1alpha1.PlacementStatus
 	for _, kc := range registered {
 		wg.Go(func() {
 			ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
@@ -450,11 +526,18 @@ func (c *Controller) finalize(ctx context.Context, u *unstructured.Unstructured,
 			for _, s := range c.removeFrom(ctx, f, kc, []string{}) {
 				mu.Lock()
 				left = append(left, s.Cluster+"/"+s.Namespace+" ("+s.Message+")")
+				stale = append(stale, s)
 				mu.Unlock()
 			}
 		})
 	}
 	wg.Wait()
+	if f.Kind.Secret {
+		// Recorded before the deletion may finish: nothing else would know.
+		if err := c.recordLeftovers(ctx, secretLeftovers(f, stale, registered)); err != nil {
+			return fmt.Errorf("recording the Secrets left in unreachable members: %w", err)
+		}
+	}
 	if len(left) > 0 {
 		slices.Sort(left)
 		c.recorder.Eventf(u, corev1.EventTypeWarning, "CleanupDeferred", "could not remove the placed objects from %s; they are removed once those clusters answer again", strings.Join(left, ", "))

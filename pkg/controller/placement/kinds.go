@@ -20,6 +20,9 @@ type Kind struct {
 	// Member is the placed resource in members; MemberKind its kind.
 	Member     schema.GroupVersionResource
 	MemberKind string
+	// View is the view of the placed kind in views.meridian.io (none for
+	// Secrets).
+	View schema.GroupVersionResource
 	// Secret is true for FederatedSecret (a Secret, not a Gloo object).
 	Secret bool
 }
@@ -41,12 +44,13 @@ var Kinds = func() []Kind {
 			FederatedKind: "Federated" + k.Kind,
 			Member:        k.Member,
 			MemberKind:    k.Kind,
+			View:          viewsv1alpha1.SchemeGroupVersion.WithResource(k.Resource),
 		})
 	}
 	out = append(out, Kind{
 		Federated:     fedv1alpha1.SchemeGroupVersion.WithResource("federatedsecrets"),
 		FederatedKind: "FederatedSecret",
-		Member:        schema.GroupVersionResource{Version: "v1", Resource: "secrets"},
+		Member:        secrets,
 		MemberKind:    "Secret",
 		Secret:        true,
 	})

@@ -26,6 +26,10 @@ var (
 		Namespace: "meridian", Subsystem: "placement", Name: "drift_restored_total",
 		Help: "Placed objects found changed by hand in a member and restored, by federated resource.", StabilityLevel: metrics.ALPHA,
 	}, []string{"resource"})
+	placedReads = metrics.NewCounterVec(&metrics.CounterOpts{
+		Namespace: "meridian", Subsystem: "placement", Name: "placed_object_reads_total",
+		Help: "Reads of a placed object's current state, by source: views (the views API's informers, no request), written (the controller's own write the views do not show yet), member (a request to the member).", StabilityLevel: metrics.ALPHA,
+	}, []string{"source"})
 	sweptTotal = metrics.NewCounterVec(&metrics.CounterOpts{
 		Namespace: "meridian", Subsystem: "placement", Name: "swept_objects_total",
 		Help: "Objects left in members by deleted federated objects and removed later, by cluster.", StabilityLevel: metrics.ALPHA,
@@ -33,5 +37,5 @@ var (
 )
 
 func init() {
-	legacyregistry.MustRegister(reconcileDuration, reconcileErrors, writeDuration, driftTotal, sweptTotal)
+	legacyregistry.MustRegister(reconcileDuration, reconcileErrors, writeDuration, driftTotal, sweptTotal, placedReads)
 }

@@ -7,6 +7,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/dynamic"
 
 	"github.com/meridianfed/meridian/pkg/manifest"
 )
@@ -29,6 +30,7 @@ func (c *Controller) sweepLoop(ctx context.Context) {
 }
 
 func (c *Controller) sweep(ctx context.Context) {
+	c.expect.expire()
 	registered, err := c.members.Registered()
 	if err != nil {
 		return
@@ -37,6 +39,7 @@ func (c *Controller) sweep(ctx context.Context) {
 	for _, k := range c.kinds {
 		byKind[k.FederatedKind] = k
 	}
+	c.sweepLeftovers(ctx, registered, byKind)
 	for _, kc := range registered {
 		if kc.Spec.Suspend {
 			continue
@@ -49,14 +52,11 @@ func (c *Controller) sweep(ctx context.Context) {
 			if k.Secret {
 				continue // Meridian may not list a member's Secrets
 			}
-			lctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-			list, err := client.Resource(k.Member).List(lctx, metav1.ListOptions{LabelSelector: OwnerLabel})
-			cancel()
+			placed, err := c.placedIn(ctx, k, kc.Name, client)
 			if err != nil {
 				continue // unreachable now: next sweep
 			}
-			for i := range list.Items {
-				o := &list.Items[i]
+			for _, o := range placed {
 				ref := o.GetAnnotations()[OwnerAnnotation]
 				if ref == "" || c.ownerExists(ref, byKind) {
 					continue
@@ -71,6 +71,25 @@ func (c *Controller) sweep(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// placedIn returns every object of kind k Meridian placed in a cluster:
+// from the views when they are synced, else listed from the member.
+func (c *Controller) placedIn(ctx context.Context, k Kind, cluster string, client dynamic.Interface) ([]*unstructured.Unstructured, error) {
+	if c.views.Synced(k) {
+		return c.views.AllOwned(k, cluster), nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	list, err := client.Resource(k.Member).List(ctx, metav1.ListOptions{LabelSelector: OwnerLabel})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*unstructured.Unstructured, len(list.Items))
+	for i := range list.Items {
+		out[i] = &list.Items[i]
+	}
+	return out, nil
 }
 
 // ownerExists reports whether the federated object named by an owner
