@@ -140,7 +140,7 @@ func run(nMembers, nObjects int, opts devenv.MeridianOptions) error {
 	fmt.Printf("| creating %d FederatedUpstreams in the management cluster (16 clients) | %s | |\n", nObjects, created.Round(time.Millisecond))
 	fmt.Printf("| from the first create until every one reports Placed %s | %s | ≤ 60s |\n", want, placedAll.Round(time.Millisecond))
 	fmt.Printf("| Upstreams written into the members | %d (%.0f per second) | |\n", placed, float64(placed)/placedAll.Seconds())
-	fmt.Printf("\nOne controller replica; each federated object is written into the members in parallel (a server-side apply per target, after one read of the member, since the views show only what Meridian placed and an object of that name may already exist; the controller then follows its objects through the views API) with each member's registered credential, at most 100 requests per second per member; every server of the environment shares the same %s.\n", cores())
+	fmt.Printf("\nOne controller replica; each federated object is written into the members in parallel (a server-side apply per target, after one read of the member: ownership is decided on the member's answer before any write; the controller then follows its objects through the views API) with each member's registered credential, at most 100 requests per second per member; every server of the environment shares the same %s.\n", cores())
 	return nil
 }
 

@@ -313,37 +313,20 @@ func (c *Controller) placeCluster(ctx context.Context, f *federated, kc *fedv1al
 // Meridian does not own.
 func (c *Controller) placeOne(ctx context.Context, ri dynamic.ResourceInterface, f *federated, want *unstructured.Unstructured, p fedv1alpha1.PlacementStatus) fedv1alpha1.PlacementStatus {
 	ek := expectKey{Resource: f.Kind.Federated.Resource, Cluster: p.Cluster, Namespace: p.Namespace, Name: want.GetName()}
-	cur, err := c.current(ctx, ri, f.Kind, ek)
-	switch {
-	case err == nil && cur == nil:
-	case err != nil:
-		p.State, p.Message = fedv1alpha1.PlacementFailed, "reading the member: "+err.Error()
+	cur, fromMember, err := c.current(ctx, ri, f.Kind, ek, false)
+	p, write := judge(f, want, cur, err, p)
+	if write && !fromMember {
+		// A write is decided on the member's own answer: the views may lag,
+		// and an object replaced meanwhile by one Meridian did not create
+		// must never be overwritten.
+		cur, _, err = c.current(ctx, ri, f.Kind, ek, true)
+		p, write = judge(f, want, cur, err, p)
+	}
+	if !write {
 		return p
-	default:
-		owner := cur.GetAnnotations()[OwnerAnnotation]
-		if owner != ownerRef(f.Kind, f.Namespace, f.Name) {
-			p.State = fedv1alpha1.PlacementFailed
-			if owner == "" {
-				p.Message = fmt.Sprintf("a %s %s/%s that Meridian did not create exists there: left untouched (rename the template, or delete that object to let Meridian place this one)", f.Kind.MemberKind, cur.GetNamespace(), cur.GetName())
-			} else {
-				p.Message = fmt.Sprintf("%s %s/%s belongs to %s: left untouched", f.Kind.MemberKind, cur.GetNamespace(), cur.GetName(), owner)
-			}
-			return p
-		}
-		sameGeneration, sameContent := compare(cur, want)
-		if sameGeneration && sameContent {
-			// Already as placed: nothing to write.
-			if !f.Kind.Secret {
-				p.GlooState, p.GlooReason = glooState(cur)
-			}
-			return p
-		}
-		// Drift: the object says it was placed from this generation, yet
-		// differs from what this generation places.
-		if sameGeneration {
-			p.Drifted = true
-			driftTotal.WithLabelValues(f.Kind.Federated.Resource).Inc()
-		}
+	}
+	if p.Drifted {
+		driftTotal.WithLabelValues(f.Kind.Federated.Resource).Inc()
 	}
 	body, err := json.Marshal(want.Object)
 	if err != nil {
@@ -377,31 +360,66 @@ func (c *Controller) placeOne(ctx context.Context, ri dynamic.ResourceInterface,
 // else the views' copy, else (no copy: the object may exist without
 // Meridian's owner label, which the views do not watch) read from the
 // member.
-func (c *Controller) current(ctx context.Context, ri dynamic.ResourceInterface, k Kind, ek expectKey) (*unstructured.Unstructured, error) {
-	if c.views.Synced(k) {
+func (c *Controller) current(ctx context.Context, ri dynamic.ResourceInterface, k Kind, ek expectKey, memberOnly bool) (cur *unstructured.Unstructured, fromMember bool, err error) {
+	if !memberOnly && c.views.Synced(k) {
 		viewed, ok := c.views.Get(k, ek.Cluster, ek.Namespace, ek.Name)
 		if written, pending := c.expect.pending(ek); pending {
 			if ok {
 				if sameGeneration, sameContent := compare(viewed, written); sameGeneration && sameContent {
 					c.expect.forget(ek) // the views caught up
 					placedReads.WithLabelValues("views").Inc()
-					return viewed, nil
+					return viewed, false, nil
 				}
 			}
 			placedReads.WithLabelValues("written").Inc()
-			return written, nil
+			return written, false, nil
 		}
 		if ok {
 			placedReads.WithLabelValues("views").Inc()
-			return viewed, nil
+			return viewed, false, nil
 		}
 	}
 	placedReads.WithLabelValues("member").Inc()
-	cur, err := ri.Get(ctx, ek.Name, metav1.GetOptions{})
+	cur, err = ri.Get(ctx, ek.Name, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
-		return nil, nil
+		return nil, true, nil
 	}
-	return cur, err
+	return cur, true, err
+}
+
+// judge decides from the current object (nil: none) whether want must be
+// written, and fills in p when it need not or must not be.
+func judge(f *federated, want, cur *unstructured.Unstructured, readErr error, p fedv1alpha1.PlacementStatus) (fedv1alpha1.PlacementStatus, bool) {
+	p.Drifted = false
+	switch {
+	case readErr != nil:
+		p.State, p.Message = fedv1alpha1.PlacementFailed, "reading the member: "+readErr.Error()
+		return p, false
+	case cur == nil:
+		return p, true
+	}
+	owner := cur.GetAnnotations()[OwnerAnnotation]
+	if owner != ownerRef(f.Kind, f.Namespace, f.Name) {
+		p.State = fedv1alpha1.PlacementFailed
+		if owner == "" {
+			p.Message = fmt.Sprintf("a %s %s/%s that Meridian did not create exists there: left untouched (rename the template, or delete that object to let Meridian place this one)", f.Kind.MemberKind, cur.GetNamespace(), cur.GetName())
+		} else {
+			p.Message = fmt.Sprintf("%s %s/%s belongs to %s: left untouched", f.Kind.MemberKind, cur.GetNamespace(), cur.GetName(), owner)
+		}
+		return p, false
+	}
+	sameGeneration, sameContent := compare(cur, want)
+	if sameGeneration && sameContent {
+		// Already as placed: nothing to write.
+		if !f.Kind.Secret {
+			p.GlooState, p.GlooReason = glooState(cur)
+		}
+		return p, false
+	}
+	// Drift: the object says it was placed from this generation, yet
+	// differs from what this generation places.
+	p.Drifted = sameGeneration
+	return p, true
 }
 
 // compare tells whether cur was placed from the same generation as want,

@@ -6,4 +6,8 @@
 // object's status. One slow or unreachable member never delays the others,
 // and never blocks a deletion: what is left in an unreachable member is
 // removed by the sweeper once the member is back.
+//
+// What it placed, and the Gloo installations, it reads through Meridian's
+// own views API with the generated informers (Views); what the views
+// cannot show it reads from the member.
 package placement
