@@ -99,9 +99,8 @@ func (c *Controller) UseViews(v *Views) {
 		byKind[k.FederatedKind] = k.Federated.Resource
 	}
 	v.OnPlacedChange(func(ref string) {
-		parts := strings.SplitN(ref, "/", 3)
-		if len(parts) == 3 && byKind[parts[0]] != "" {
-			c.queue.Add(key{Resource: byKind[parts[0]], Namespace: parts[1], Name: parts[2]})
+		if kind, ns, name, ok := parseOwnerRef(ref); ok && byKind[kind] != "" {
+			c.queue.Add(key{Resource: byKind[kind], Namespace: ns, Name: name})
 		}
 	})
 	v.OnInstancesChange(c.ClusterChanged)

@@ -80,6 +80,16 @@ func ownerRef(k Kind, namespace, name string) string {
 	return k.FederatedKind + "/" + namespace + "/" + name
 }
 
+// parseOwnerRef splits an owner annotation's value into the federated
+// kind, namespace and name.
+func parseOwnerRef(ref string) (federatedKind, namespace, name string, ok bool) {
+	parts := strings.SplitN(ref, "/", 3)
+	if len(parts) != 3 {
+		return "", "", "", false
+	}
+	return parts[0], parts[1], parts[2], true
+}
+
 // ownerHash is the owner label's value.
 func ownerHash(ref string) string {
 	sum := sha256.Sum256([]byte(ref))

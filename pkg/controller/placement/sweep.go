@@ -2,7 +2,6 @@ package placement
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -95,15 +94,15 @@ func (c *Controller) placedIn(ctx context.Context, k Kind, cluster string, clien
 // ownerExists reports whether the federated object named by an owner
 // annotation (Kind/namespace/name) still exists and is not being deleted.
 func (c *Controller) ownerExists(ref string, byKind map[string]Kind) bool {
-	parts := strings.SplitN(ref, "/", 3)
-	if len(parts) != 3 {
+	kind, ns, name, ok := parseOwnerRef(ref)
+	if !ok {
 		return true // not a reference this controller wrote: leave it
 	}
-	k, ok := byKind[parts[0]]
+	k, ok := byKind[kind]
 	if !ok {
 		return true
 	}
-	obj, exists, err := c.informer[k.Federated.Resource].GetStore().GetByKey(parts[1] + "/" + parts[2])
+	obj, exists, err := c.informer[k.Federated.Resource].GetStore().GetByKey(ns + "/" + name)
 	if err != nil {
 		return true
 	}
