@@ -252,6 +252,37 @@ var _ = Describe("Federation controller: placements, status, ownership, drift, d
 		Expect(err).NotTo(HaveOccurred())
 	}, SpecTimeout(3*time.Minute))
 
+	It("refuses, in the one cluster concerned, a field the member's Gloo does not accept, with the member's reason", func(ctx SpecContext) {
+		fu := federatedObject("FederatedUpstream", "typo", map[string]any{
+			"template":  map[string]any{"spec": map[string]any{"kube": map[string]any{"serviceName": "typo", "serviceNamespace": "default", "servicePort": int64(80)}}},
+			"placement": placementOf(placementClusters, []string{"team-x"}),
+			"overrides": []any{map[string]any{"clusterName": "west", "patches": []any{
+				map[string]any{"op": "add", "path": "/spec/notAGlooField", "value": "x"},
+			}}},
+		}, nil, nil)
+		_, err := mgmt.Resource(fedUpstreamsGVR).Namespace("fed-demo").Create(ctx, fu, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func(ctx SpecContext) {
+			Expect(mgmt.Resource(fedUpstreamsGVR).Namespace("fed-demo").Delete(ctx, "typo", metav1.DeleteOptions{})).To(Succeed())
+		})
+		Eventually(func(g Gomega) {
+			st, err := statusOf(ctx, fedUpstreamsGVR, "typo")
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(st.Placements).To(HaveLen(2))
+			for _, p := range st.Placements {
+				if p.Cluster == "west" {
+					g.Expect(p.State).To(Equal(fedv1alpha1.PlacementInvalid))
+					g.Expect(p.Message).To(ContainSubstring(`.spec.notAGlooField: field not declared in schema`))
+				} else {
+					g.Expect(p.State).To(Equal(fedv1alpha1.PlacementPlaced), p.Message)
+				}
+			}
+			g.Expect(st.Placed).To(Equal("1/2"))
+		}).WithContext(ctx).WithTimeout(time.Minute).Should(Succeed())
+		_, err = member("west").Resource(upstreamsGVR).Namespace("team-x").Get(ctx, "typo", metav1.GetOptions{})
+		Expect(apierrors.IsNotFound(err)).To(BeTrue(), "nothing half-written in west: %v", err)
+	}, SpecTimeout(2*time.Minute))
+
 	It("writes nothing into a suspended cluster, says so, and places there once it is resumed", func(ctx SpecContext) {
 		clusters := mgmt.Resource(fedv1alpha1.SchemeGroupVersion.WithResource("kubernetesclusters")).Namespace("meridian-system")
 		setSuspend := func(ctx context.Context, v bool) {

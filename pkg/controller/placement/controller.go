@@ -214,8 +214,7 @@ func (c *Controller) reconcile(ctx context.Context, k key) error {
 		return c.finalize(ctx, u, f, registered)
 	}
 	if !slices.Contains(f.Finalizers, Finalizer) {
-		u.SetFinalizers(append(u.GetFinalizers(), Finalizer))
-		if _, err := c.mgmt.Resource(kind.Federated).Namespace(f.Namespace).Update(ctx, u, metav1.UpdateOptions{FieldManager: FieldManager}); err != nil {
+		if err := c.mergePatch(ctx, kind, u, map[string]any{"metadata": map[string]any{"finalizers": append(u.GetFinalizers(), Finalizer)}}); err != nil {
 			return err
 		}
 		return nil // the update comes back as an event
@@ -336,7 +335,7 @@ func (c *Controller) placeOne(ctx context.Context, ri dynamic.ResourceInterface,
 	applied, err := ri.Patch(ctx, want.GetName(), types.ApplyPatchType, body, metav1.PatchOptions{FieldManager: FieldManager, Force: &force})
 	if err != nil {
 		p.State = fedv1alpha1.PlacementFailed
-		if apierrors.IsInvalid(err) || apierrors.IsBadRequest(err) {
+		if refused(err) {
 			p.State = fedv1alpha1.PlacementInvalid
 		}
 		p.Message = "writing to the member: " + err.Error()
@@ -352,6 +351,15 @@ func (c *Controller) placeOne(ctx context.Context, ri dynamic.ResourceInterface,
 		p.GlooState, p.GlooReason = glooState(applied)
 	}
 	return p
+}
+
+// refused reports whether the member refused the object itself, so that
+// retrying cannot help: invalid, or not matching its schema (a field its
+// Gloo does not know: an older Gloo there, or a typo in an override), which
+// server-side apply reports as an internal error.
+func refused(err error) bool {
+	return apierrors.IsInvalid(err) || apierrors.IsBadRequest(err) ||
+		(apierrors.IsInternalError(err) && strings.Contains(err.Error(), "failed to create typed patch object"))
 }
 
 // current returns the placed object as the member holds it, nil when there
@@ -559,8 +567,8 @@ func (c *Controller) finalize(ctx context.Context, u *unstructured.Unstructured,
 		slices.Sort(left)
 		c.recorder.Eventf(u, corev1.EventTypeWarning, "CleanupDeferred", "could not remove the placed objects from %s; they are removed once those clusters answer again", strings.Join(left, ", "))
 	}
-	u.SetFinalizers(slices.DeleteFunc(u.GetFinalizers(), func(s string) bool { return s == Finalizer }))
-	_, err := c.mgmt.Resource(f.Kind.Federated).Namespace(f.Namespace).Update(ctx, u, metav1.UpdateOptions{FieldManager: FieldManager})
+	rest := slices.DeleteFunc(slices.Clone(u.GetFinalizers()), func(s string) bool { return s == Finalizer })
+	err := c.mergePatch(ctx, f.Kind, u, map[string]any{"metadata": map[string]any{"finalizers": rest}})
 	if apierrors.IsNotFound(err) {
 		return nil
 	}
@@ -674,11 +682,32 @@ func (c *Controller) writeStatus(ctx context.Context, u *unstructured.Unstructur
 	if err != nil {
 		return err
 	}
-	u.Object["status"] = m
-	_, err = c.mgmt.Resource(kind.Federated).Namespace(u.GetNamespace()).UpdateStatus(ctx, u, metav1.UpdateOptions{FieldManager: FieldManager})
+	// A merge patch keeps what it does not name: a field the new status
+	// no longer has is removed explicitly.
+	old, _ := u.Object["status"].(map[string]any)
+	for k := range old {
+		if _, ok := m[k]; !ok {
+			m[k] = nil
+		}
+	}
+	err = c.mergePatch(ctx, kind, u, map[string]any{"metadata": map[string]any{}, "status": m}, "status")
 	if apierrors.IsNotFound(err) {
 		return nil
 	}
+	return err
+}
+
+// mergePatch sends patch (which must hold a "metadata" map) as a JSON
+// merge patch, with the object's resourceVersion as precondition: only what
+// changes is sent and decoded, not the whole object (whose template can be
+// large), and a concurrent change is a conflict, retried, as with an update.
+func (c *Controller) mergePatch(ctx context.Context, kind Kind, u *unstructured.Unstructured, patch map[string]any, subresources ...string) error {
+	patch["metadata"].(map[string]any)["resourceVersion"] = u.GetResourceVersion()
+	body, err := json.Marshal(patch)
+	if err != nil {
+		return err
+	}
+	_, err = c.mgmt.Resource(kind.Federated).Namespace(u.GetNamespace()).Patch(ctx, u.GetName(), types.MergePatchType, body, metav1.PatchOptions{FieldManager: FieldManager}, subresources...)
 	return err
 }
 

@@ -34,6 +34,11 @@ type Options struct {
 	// RecomputeDelay batches the events that trigger a GlooInstance
 	// recomputation of this member.
 	RecomputeDelay time.Duration
+	// RecomputeInterval is the least time between two recomputations of
+	// this member's GlooInstances. Each one reads every object of the
+	// member: under a steady stream of changes (a large federated rollout)
+	// recomputing after every small batch would cost more than serving.
+	RecomputeInterval time.Duration
 }
 
 // Connection watches one member cluster and keeps its part of the cache.
@@ -73,6 +78,9 @@ func NewConnection(name string, config *rest.Config, caches *cache.Set, opts Opt
 	}
 	if opts.RecomputeDelay == 0 {
 		opts.RecomputeDelay = 100 * time.Millisecond
+	}
+	if opts.RecomputeInterval == 0 {
+		opts.RecomputeInterval = time.Second
 	}
 	c := &Connection{
 		name: name, config: rest.CopyConfig(config), caches: caches, opts: opts,
@@ -149,18 +157,22 @@ func (c *Connection) loop(ctx context.Context) {
 	defer close(c.done)
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
+	var last time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-c.recompute:
-			// Let a burst of events settle into one recomputation.
+			// Let a burst of events settle into one recomputation, and
+			// space recomputations out while changes keep coming.
+			wait := max(c.opts.RecomputeDelay, time.Until(last.Add(c.opts.RecomputeInterval)))
 			select {
-			case <-time.After(c.opts.RecomputeDelay):
+			case <-time.After(wait):
 			case <-ctx.Done():
 				return
 			}
 			c.recomputeInstances()
+			last = time.Now()
 		case <-tick.C:
 			h := c.health.get()
 			if !h.Reachable && !c.removed && time.Since(h.Since) >= c.opts.RemoveAfter && c.everSynced() {
