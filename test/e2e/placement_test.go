@@ -89,6 +89,25 @@ var _ = Describe("Federation controller: placements, status, ownership, drift, d
 		err = runtimeConvert(raw, &st)
 		return st, err
 	}
+	// onlyOneFails waits until the FederatedUpstream name, placed into both
+	// clusters, is in state with message in cluster and Placed in the other.
+	onlyOneFails := func(ctx context.Context, name, cluster string, state fedv1alpha1.PlacementState, message string) {
+		GinkgoHelper()
+		Eventually(func(g Gomega) {
+			st, err := statusOf(ctx, fedUpstreamsGVR, name)
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(st.Placements).To(HaveLen(2))
+			for _, p := range st.Placements {
+				if p.Cluster == cluster {
+					g.Expect(p.State).To(Equal(state))
+					g.Expect(p.Message).To(ContainSubstring(message))
+				} else {
+					g.Expect(p.State).To(Equal(fedv1alpha1.PlacementPlaced), p.Message)
+				}
+			}
+			g.Expect(st.Placed).To(Equal("1/2"))
+		}).WithContext(ctx).WithTimeout(time.Minute).Should(Succeed())
+	}
 
 	It("places a FederatedUpstream, a FederatedVirtualService and a FederatedSecret into 2 clusters × 2 namespaces, and reports each target", func(ctx SpecContext) {
 		up := federatedObject("FederatedUpstream", "petstore", map[string]any{
@@ -220,19 +239,7 @@ var _ = Describe("Federation controller: placements, status, ownership, drift, d
 		}, nil, nil)
 		_, err = mgmt.Resource(fedUpstreamsGVR).Namespace("fed-demo").Create(ctx, fu, metav1.CreateOptions{})
 		Expect(err).NotTo(HaveOccurred())
-		Eventually(func(g Gomega) {
-			st, err := statusOf(ctx, fedUpstreamsGVR, "handmade")
-			g.Expect(err).NotTo(HaveOccurred())
-			g.Expect(st.Placements).To(HaveLen(2))
-			for _, p := range st.Placements {
-				if p.Cluster == "east" {
-					g.Expect(p.State).To(Equal(fedv1alpha1.PlacementFailed))
-					g.Expect(p.Message).To(ContainSubstring("that Meridian did not create exists there: left untouched"))
-				} else {
-					g.Expect(p.State).To(Equal(fedv1alpha1.PlacementPlaced))
-				}
-			}
-		}).WithContext(ctx).WithTimeout(time.Minute).Should(Succeed())
+		onlyOneFails(ctx, "handmade", "east", fedv1alpha1.PlacementFailed, "that Meridian did not create exists there: left untouched")
 		Eventually(func() string {
 			out, _ := kubectl(ctx, env.Management.Kubeconfig, "get", "events", "-n", "fed-demo", "--field-selector", "involvedObject.name=handmade")
 			return out
@@ -265,20 +272,7 @@ var _ = Describe("Federation controller: placements, status, ownership, drift, d
 		DeferCleanup(func(ctx SpecContext) {
 			Expect(mgmt.Resource(fedUpstreamsGVR).Namespace("fed-demo").Delete(ctx, "typo", metav1.DeleteOptions{})).To(Succeed())
 		})
-		Eventually(func(g Gomega) {
-			st, err := statusOf(ctx, fedUpstreamsGVR, "typo")
-			g.Expect(err).NotTo(HaveOccurred())
-			g.Expect(st.Placements).To(HaveLen(2))
-			for _, p := range st.Placements {
-				if p.Cluster == "west" {
-					g.Expect(p.State).To(Equal(fedv1alpha1.PlacementInvalid))
-					g.Expect(p.Message).To(ContainSubstring(`.spec.notAGlooField: field not declared in schema`))
-				} else {
-					g.Expect(p.State).To(Equal(fedv1alpha1.PlacementPlaced), p.Message)
-				}
-			}
-			g.Expect(st.Placed).To(Equal("1/2"))
-		}).WithContext(ctx).WithTimeout(time.Minute).Should(Succeed())
+		onlyOneFails(ctx, "typo", "west", fedv1alpha1.PlacementInvalid, `.spec.notAGlooField: field not declared in schema`)
 		_, err = member("west").Resource(upstreamsGVR).Namespace("team-x").Get(ctx, "typo", metav1.GetOptions{})
 		Expect(apierrors.IsNotFound(err)).To(BeTrue(), "nothing half-written in west: %v", err)
 	}, SpecTimeout(2*time.Minute))
