@@ -149,6 +149,7 @@ func run(nMembers, nObjects int, opts devenv.MeridianOptions) error {
 // one reports want, and returns the time since start.
 func waitAllPlaced(ctx context.Context, mgmt dynamic.Interface, n int, want string, start time.Time) (time.Duration, error) {
 	placed := map[string]bool{}
+	count := 0 // how many in placed are true
 	var mu sync.Mutex
 	done := make(chan time.Duration, 1)
 	observe := func(obj any) {
@@ -159,12 +160,13 @@ func waitAllPlaced(ctx context.Context, mgmt dynamic.Interface, n int, want stri
 		p, _, _ := unstructured.NestedString(u.Object, "status", "placed")
 		mu.Lock()
 		defer mu.Unlock()
-		placed[u.GetName()] = p == want
-		count := 0
-		for _, ok := range placed {
-			if ok {
-				count++
-			}
+		was, now := placed[u.GetName()], p == want
+		placed[u.GetName()] = now
+		switch {
+		case now && !was:
+			count++
+		case was && !now:
+			count--
 		}
 		if count == n {
 			select {
@@ -190,12 +192,6 @@ func waitAllPlaced(ctx context.Context, mgmt dynamic.Interface, n int, want stri
 	case <-wctx.Done():
 		mu.Lock()
 		defer mu.Unlock()
-		count := 0
-		for _, ok := range placed {
-			if ok {
-				count++
-			}
-		}
 		return 0, fmt.Errorf("only %d of %d FederatedUpstreams Placed everywhere after %s", count, n, time.Since(start).Round(time.Second))
 	}
 }

@@ -94,13 +94,9 @@ func New(mgmt dynamic.Interface, members *Members, recorder record.EventRecorder
 // placed changes in a member.
 func (c *Controller) UseViews(v *Views) {
 	c.views = v
-	byKind := map[string]string{}
-	for _, k := range Kinds {
-		byKind[k.FederatedKind] = k.Federated.Resource
-	}
 	v.OnPlacedChange(func(ref string) {
-		if kind, ns, name, ok := parseOwnerRef(ref); ok && byKind[kind] != "" {
-			c.queue.Add(key{Resource: byKind[kind], Namespace: ns, Name: name})
+		if k, ok := ownerKey(ref); ok {
+			c.queue.Add(k)
 		}
 	})
 	v.OnInstancesChange(c.ClusterChanged)
@@ -542,18 +538,15 @@ func (c *Controller) finalize(ctx context.Context, u *unstructured.Unstructured,
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	var left []string
 	var stale []fedv1alpha1.PlacementStatus
 	for _, kc := range registered {
 		wg.Go(func() {
 			ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 			defer cancel()
-			for _, s := range c.removeFrom(ctx, f, kc, []string{}) {
-				mu.Lock()
-				left = append(left, s.Cluster+"/"+s.Namespace+" ("+s.Message+")")
-				stale = append(stale, s)
-				mu.Unlock()
-			}
+			left := c.removeFrom(ctx, f, kc, []string{})
+			mu.Lock()
+			stale = append(stale, left...)
+			mu.Unlock()
 		})
 	}
 	wg.Wait()
@@ -563,7 +556,11 @@ func (c *Controller) finalize(ctx context.Context, u *unstructured.Unstructured,
 			return fmt.Errorf("recording the Secrets left in unreachable members: %w", err)
 		}
 	}
-	if len(left) > 0 {
+	if len(stale) > 0 {
+		var left []string
+		for _, s := range stale {
+			left = append(left, s.Cluster+"/"+s.Namespace+" ("+s.Message+")")
+		}
 		slices.Sort(left)
 		c.recorder.Eventf(u, corev1.EventTypeWarning, "CleanupDeferred", "could not remove the placed objects from %s; they are removed once those clusters answer again", strings.Join(left, ", "))
 	}
@@ -690,19 +687,24 @@ func (c *Controller) writeStatus(ctx context.Context, u *unstructured.Unstructur
 			m[k] = nil
 		}
 	}
-	err = c.mergePatch(ctx, kind, u, map[string]any{"metadata": map[string]any{}, "status": m}, "status")
+	err = c.mergePatch(ctx, kind, u, map[string]any{"status": m}, "status")
 	if apierrors.IsNotFound(err) {
 		return nil
 	}
 	return err
 }
 
-// mergePatch sends patch (which must hold a "metadata" map) as a JSON
-// merge patch, with the object's resourceVersion as precondition: only what
-// changes is sent and decoded, not the whole object (whose template can be
-// large), and a concurrent change is a conflict, retried, as with an update.
+// mergePatch sends patch as a JSON merge patch, with the object's
+// resourceVersion as precondition: only what changes is sent and decoded,
+// not the whole object (whose template can be large), and a concurrent
+// change is a conflict, retried, as with an update.
 func (c *Controller) mergePatch(ctx context.Context, kind Kind, u *unstructured.Unstructured, patch map[string]any, subresources ...string) error {
-	patch["metadata"].(map[string]any)["resourceVersion"] = u.GetResourceVersion()
+	md, _ := patch["metadata"].(map[string]any)
+	if md == nil {
+		md = map[string]any{}
+		patch["metadata"] = md
+	}
+	md["resourceVersion"] = u.GetResourceVersion()
 	body, err := json.Marshal(patch)
 	if err != nil {
 		return err

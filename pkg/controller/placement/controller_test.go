@@ -77,3 +77,19 @@ func TestJudgeWritesOnlyWhatIsMissingOrChangedAndOwned(t *testing.T) {
 		}
 	}
 }
+
+// Every owner reference the controller writes names its federated object
+// again; anything else is no reference of the controller's.
+func TestOwnerKeyReadsBackEveryOwnerRef(t *testing.T) {
+	for _, k := range Kinds {
+		got, ok := ownerKey(ownerRef(k, "team-a", "petstore.v2"))
+		if want := (key{Resource: k.Federated.Resource, Namespace: "team-a", Name: "petstore.v2"}); !ok || got != want {
+			t.Errorf("%s: %v %v", k.FederatedKind, got, ok)
+		}
+	}
+	for _, ref := range []string{"", "FederatedUpstream/only-two", "Upstream/a/b"} {
+		if _, ok := ownerKey(ref); ok {
+			t.Errorf("%q read as an owner reference", ref)
+		}
+	}
+}

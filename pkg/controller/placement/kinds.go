@@ -80,14 +80,19 @@ func ownerRef(k Kind, namespace, name string) string {
 	return k.FederatedKind + "/" + namespace + "/" + name
 }
 
-// parseOwnerRef splits an owner annotation's value into the federated
-// kind, namespace and name.
-func parseOwnerRef(ref string) (federatedKind, namespace, name string, ok bool) {
+// ownerKey names the federated object an owner annotation's value refers
+// to; false when it is not a reference this controller writes.
+func ownerKey(ref string) (key, bool) {
 	parts := strings.SplitN(ref, "/", 3)
 	if len(parts) != 3 {
-		return "", "", "", false
+		return key{}, false
 	}
-	return parts[0], parts[1], parts[2], true
+	for _, k := range Kinds {
+		if k.FederatedKind == parts[0] {
+			return key{Resource: k.Federated.Resource, Namespace: parts[1], Name: parts[2]}, true
+		}
+	}
+	return key{}, false
 }
 
 // ownerHash is the owner label's value.

@@ -102,7 +102,7 @@ func (c *Controller) editLeftovers(ctx context.Context, edit func(map[string]str
 }
 
 // sweepLeftovers removes the recorded Secrets from the members that answer.
-func (c *Controller) sweepLeftovers(ctx context.Context, registered map[string]*fedv1alpha1.KubernetesCluster, byKind map[string]Kind) {
+func (c *Controller) sweepLeftovers(ctx context.Context, registered map[string]*fedv1alpha1.KubernetesCluster) {
 	cm, err := c.mgmt.Resource(configMaps).Namespace(c.members.namespace).Get(ctx, LeftoversConfigMap, metav1.GetOptions{})
 	if err != nil {
 		return // none recorded (or not readable now: next sweep)
@@ -115,7 +115,7 @@ func (c *Controller) sweepLeftovers(ctx context.Context, registered map[string]*
 			done = append(done, k) // not a record this controller wrote
 			continue
 		}
-		if c.ownerExists(l.Owner, byKind) {
+		if c.ownerExists(l.Owner) {
 			done = append(done, k) // created again: the Secret is its again
 			continue
 		}

@@ -34,11 +34,7 @@ func (c *Controller) sweep(ctx context.Context) {
 	if err != nil {
 		return
 	}
-	byKind := map[string]Kind{}
-	for _, k := range c.kinds {
-		byKind[k.FederatedKind] = k
-	}
-	c.sweepLeftovers(ctx, registered, byKind)
+	c.sweepLeftovers(ctx, registered)
 	for _, kc := range registered {
 		if kc.Spec.Suspend {
 			continue
@@ -57,7 +53,7 @@ func (c *Controller) sweep(ctx context.Context) {
 			}
 			for _, o := range placed {
 				ref := o.GetAnnotations()[OwnerAnnotation]
-				if ref == "" || c.ownerExists(ref, byKind) {
+				if ref == "" || c.ownerExists(ref) {
 					continue
 				}
 				dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
@@ -93,16 +89,13 @@ func (c *Controller) placedIn(ctx context.Context, k Kind, cluster string, clien
 
 // ownerExists reports whether the federated object named by an owner
 // annotation (Kind/namespace/name) still exists and is not being deleted.
-func (c *Controller) ownerExists(ref string, byKind map[string]Kind) bool {
-	kind, ns, name, ok := parseOwnerRef(ref)
-	if !ok {
+func (c *Controller) ownerExists(ref string) bool {
+	k, ok := ownerKey(ref)
+	inf, known := c.informer[k.Resource]
+	if !ok || !known {
 		return true // not a reference this controller wrote: leave it
 	}
-	k, ok := byKind[kind]
-	if !ok {
-		return true
-	}
-	obj, exists, err := c.informer[k.Federated.Resource].GetStore().GetByKey(ns + "/" + name)
+	obj, exists, err := inf.GetStore().GetByKey(k.Namespace + "/" + k.Name)
 	if err != nil {
 		return true
 	}
