@@ -18,7 +18,14 @@ THIS_PKG=github.com/meridianfed/meridian
 BOILERPLATE="${ROOT}/hack/boilerplate.go.txt"
 TOOLS_MOD="${ROOT}/hack/tools/codegen"
 
+# `go list -m -f '{{.Dir}}'` prints an empty directory for a module that is not
+# in the module cache yet (a fresh machine), so download it first.
+(cd "${TOOLS_MOD}" && go mod download k8s.io/code-generator)
 CODEGEN_PKG=$(cd "${TOOLS_MOD}" && go list -m -f '{{.Dir}}' k8s.io/code-generator)
+if [[ -z "${CODEGEN_PKG}" || ! -f "${CODEGEN_PKG}/kube_codegen.sh" ]]; then
+    echo "k8s.io/code-generator is not in the module cache after go mod download (got '${CODEGEN_PKG}')" >&2
+    exit 1
+fi
 export GOBIN="${ROOT}/bin/codegen"
 mkdir -p "${GOBIN}"
 (cd "${TOOLS_MOD}" && go build -o "${GOBIN}/controller-gen" sigs.k8s.io/controller-tools/cmd/controller-gen)
