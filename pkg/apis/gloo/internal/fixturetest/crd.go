@@ -3,8 +3,6 @@ package fixturetest
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -14,27 +12,18 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/meridianfed/meridian/pkg/apis/gloo/core"
+	"github.com/meridianfed/meridian/pkg/devenv/glooinstall/crds"
 )
 
-// CRDDir is where Gloo's CRD YAMLs are read from: $GLOO_CRDS_DIR, else the
-// shared copy next to the repository.
-func CRDDir() string {
-	if d := os.Getenv("GLOO_CRDS_DIR"); d != "" {
-		return d
-	}
-	return "/work/shared/gloo-crds"
-}
-
-// LoadCRDSchema returns the openAPIV3Schema of the given version in a CRD
-// file of CRDDir, or skips the test if the CRDs are not available.
+// LoadCRDSchema returns the openAPIV3Schema of the given version in one of
+// Gloo's CRD files, from the project's copy (package glooinstall/crds). A
+// missing file or version fails the test: a schema test that cannot find its
+// fixture must never pass by doing nothing.
 func LoadCRDSchema(t *testing.T, file, version string) map[string]any {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(CRDDir(), file))
-	if os.IsNotExist(err) {
-		t.Skipf("Gloo CRDs not found in %s (set GLOO_CRDS_DIR)", CRDDir())
-	}
+	b, err := crds.File(file)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("Gloo CRD %s: %v", file, err)
 	}
 	js, err := yaml.YAMLToJSON(b)
 	if err != nil {
