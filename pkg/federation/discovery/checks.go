@@ -18,9 +18,9 @@ import (
 // watched (nil: all namespaces). Every field is set, with Total 0 when the
 // cluster has no object of the kind, so clients always see every kind.
 func (x *index) check(install string, watched []string) viewsv1alpha1.Check {
-	// §4.2 Check summaries: only objects of this cluster (the snapshot holds
-	// nothing else) and, when the installation watches a list of namespaces,
-	// in one of them.
+	// Gloo Federation's check summaries count only objects of this cluster
+	// (the snapshot holds nothing else) and, when the installation watches a
+	// list of namespaces, in one of them.
 	inScope := func(ns string) bool { return len(watched) == 0 || slices.Contains(watched, ns) }
 	gloo := func(k Kind) *viewsv1alpha1.Summary { return resourceSummary(x.gloo[k], install, inScope) }
 
@@ -103,7 +103,7 @@ func statusOf(raw []byte, install string) (core.StateCode, string) {
 	return st.Summary()
 }
 
-// deploymentSummary applies §4.2's Deployments check to the Deployments of
+// deploymentSummary applies Gloo Federation's Deployments check to the Deployments of
 // the install namespace labelled app=gloo (the workloads Gloo Federation
 // watches): at most one error per Deployment, from the first failing rule of
 // ReplicaFailure=True, Progressing not True, Available not True. A
@@ -146,7 +146,7 @@ func deploymentError(d *appsv1.Deployment) string {
 	return ""
 }
 
-// podSummary applies §4.2's Pods check to the pods of the install namespace
+// podSummary applies Gloo Federation's Pods check to the pods of the install namespace
 // that carry a gloo label (Gloo's control-plane and proxy pods): one error
 // per PodScheduled, Ready, Initialized or ContainersReady condition that is
 // not True, except those with reason PodCompleted, worded like glooctl check.

@@ -12,7 +12,7 @@ import (
 	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
 )
 
-// Names and labels of Gloo's Helm chart that discovery relies on (§4.2).
+// Names and labels of Gloo's Helm chart that discovery relies on, as Gloo Federation did.
 const (
 	controlPlaneName        = "gloo" // the control-plane Deployment
 	glooLabel               = "gloo" // gloo=gloo, gloo=gateway-proxy, ...
@@ -60,7 +60,7 @@ type controlPlane struct {
 	isEnterprise bool
 }
 
-// detectControlPlane applies §4.2 "Control plane detection": a Deployment
+// detectControlPlane applies Gloo Federation's "Control plane detection": a Deployment
 // named exactly gloo, labelled app=gloo and gloo=gloo, whose first container
 // with "gloo" in its image name is the control plane (gloo-ee: enterprise).
 func detectControlPlane(d *appsv1.Deployment) (controlPlane, bool) {
@@ -139,7 +139,7 @@ func (x *index) instance(cp controlPlane) viewsv1alpha1.GlooInstance {
 // every known install, the only one), else the first by name. Gloo treats an
 // empty list and [""] as "all namespaces"; any "" entry (the Kubernetes
 // all-namespaces value) is normalised to nil here so that consumers, such as
-// failover's "owning instance" test (§5.2), need only check for an empty list.
+// failover's "owning instance" test, need only check for an empty list.
 // The result is a copy.
 func (x *index) watchedNamespaces(ns string) []string {
 	var chosen *SettingsInfo
@@ -162,7 +162,7 @@ func (x *index) watchedNamespaces(ns string) []string {
 	return slices.Clone(chosen.WatchNamespaces)
 }
 
-// writeNamespace applies §4.2 "Admin write namespace": with watched
+// writeNamespace applies Gloo Federation's "Admin write namespace": with watched
 // namespaces, the install namespace if watched, else gloo-system if watched,
 // else the first watched; without, the install namespace.
 func writeNamespace(install string, watched []string) string {
@@ -176,7 +176,7 @@ func writeNamespace(install string, watched []string) string {
 	}
 }
 
-// adminProxy applies §4.2 "Admin proxy": gateway-proxy in the install
+// adminProxy applies Gloo Federation's "Admin proxy": gateway-proxy in the install
 // namespace, else the first proxy in the install namespace, else the first
 // proxy (proxies are sorted); nil without proxies.
 func adminProxy(install string, proxies []viewsv1alpha1.InstanceProxy) *viewsv1alpha1.ObjectRef {
@@ -214,7 +214,7 @@ type index struct {
 	nodeByName  map[string]*corev1.Node
 	settings    []SettingsInfo
 	gloo        map[Kind][]Resource
-	region      string // §4.2 Region, the same for every instance
+	region      string // Gloo Federation's region: the same for every instance
 }
 
 func newIndex(s *Snapshot) *index {

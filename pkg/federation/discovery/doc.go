@@ -1,8 +1,13 @@
 // Package discovery computes the GlooInstances of ONE member cluster from a
 // snapshot of that cluster's objects.
 //
-// It re-implements Gloo Federation's GlooInstance discovery (see
-// /work/shared/notes/gloo-federation-reference.md §4.2) as a pure function:
+// It re-implements Gloo Federation's GlooInstance discovery as a pure
+// function. The rules are those of Gloo Federation's discovery translator,
+// published with the Gloo Edge Enterprise sources in the public
+// github.com/solo-io/gloo history (commit 67f8dd42,
+// projects/gloo-fed/pkg/discovery and projects/gloo/pkg/utils), and of the
+// GlooInstance API in github.com/solo-io/solo-apis
+// (api/gloo-fed/fed/v1/instance.proto):
 // Discover takes a Snapshot (Deployments, DaemonSets, Services, Pods, Nodes,
 // Settings and the statuses of the Gloo resources of one cluster) and returns
 // the GlooInstances found in it, without reading clocks, clients or global
@@ -17,7 +22,7 @@
 // new result with the previous one to decide whether anything must be
 // published.
 //
-// The rules implemented, in the order of §4.2:
+// The rules implemented, in the order Gloo Federation applies them:
 //
 //   - Control plane: a Deployment named exactly "gloo" labelled app=gloo and
 //     gloo=gloo whose first container with "gloo" in its image name gives the

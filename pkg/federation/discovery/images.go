@@ -3,7 +3,7 @@ package discovery
 import "strings"
 
 // Image names (the last path component of a container image reference) that
-// identify Gloo workloads (§4.2). Matching is by substring, like Gloo does, so
+// identify Gloo workloads, as in Gloo Federation. Matching is by substring, like Gloo does, so
 // that renamed mirrors such as "mirror/solo-io-gloo-ee" are still recognised.
 const (
 	controlPlaneImage    = "gloo"

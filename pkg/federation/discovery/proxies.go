@@ -13,7 +13,7 @@ import (
 )
 
 // Node labels giving a node's locality: the stable ones first, then the
-// deprecated beta ones for older clusters (§4.2 Zones, Region).
+// deprecated beta ones for older clusters, as Gloo Federation reads them.
 var (
 	zoneLabels   = []string{corev1.LabelTopologyZone, corev1.LabelFailureDomainBetaZone}
 	regionLabels = []string{corev1.LabelTopologyRegion, corev1.LabelFailureDomainBetaRegion}
@@ -87,7 +87,7 @@ func proxyKey(p viewsv1alpha1.InstanceProxy) string {
 	return string(p.WorkloadControllerType) + p.Namespace + "." + p.Name
 }
 
-// proxyImage applies §4.2 "Proxy detection" to a pod template: it must be
+// proxyImage applies Gloo Federation's "Proxy detection" to a pod template: it must be
 // labelled gloo=gateway-proxy and run a container whose image name contains
 // gloo-envoy-wrapper, gloo-ee-envoy-wrapper or gloo-envoy-wasm-wrapper. The
 // first such container gives the version and whether Wasm is enabled.
@@ -128,7 +128,7 @@ func podMatcher(w workload) func(map[string]string) bool {
 	return func(l map[string]string) bool { return selects(w.template.Labels, l) }
 }
 
-// zones applies §4.2 "Zones": the distinct zone labels of the nodes running
+// zones applies Gloo Federation's "Zones": the distinct zone labels of the nodes running
 // the workload's pods, sorted. Pods not yet scheduled, or on nodes missing
 // from the snapshot or without a zone label, contribute nothing.
 func (x *index) zones(w workload) []string {
@@ -146,7 +146,7 @@ func (x *index) zones(w workload) []string {
 	return zones
 }
 
-// regionOf applies §4.2 "Region": the region label of the first node, in
+// regionOf applies Gloo Federation's "Region": the region label of the first node, in
 // name order, that has one (the stable label preferred on each node); "" if
 // none has.
 func regionOf(nodes []*corev1.Node) string {
@@ -187,7 +187,7 @@ func selects(selector, set map[string]string) bool {
 	return true
 }
 
-// ingressEndpoints applies §4.2 "Ingress endpoints" to the Services in the
+// ingressEndpoints applies Gloo Federation's "Ingress endpoints" to the Services in the
 // workload's namespace whose selector matches its pod template labels, in
 // Service name order:
 //   - LoadBalancer: status.loadBalancer.ingress[0].ip, else its hostname, with

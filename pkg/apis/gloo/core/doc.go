@@ -4,8 +4,8 @@
 // member-side kinds (gloo.solo.io, gateway.solo.io, enterprise.gloo.solo.io,
 // ratelimit.solo.io). It is not an API group.
 //
-// Meridian reads Gloo objects from member clusters and writes them back (for
-// example when it synthesises Upstream.spec.failover). Gloo's schemas are large
+// Meridian reads Gloo objects from member clusters and writes them into members
+// (the placement controller applies federated templates). Gloo's schemas are large
 // and change from release to release, and Meridian only types the part of them it
 // understands. A read-modify-write cycle must still never drop anything a real
 // Gloo object carries, so every typed struct embeds an Unknown field and decodes
