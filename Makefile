@@ -39,8 +39,12 @@ $(BIN)/kube-controller-manager: $(KUBE_TOOL) hack/tools/kubernetes/cmd/kube-cont
 	@echo ">> building kube-controller-manager (same pinned module; a few minutes after kube-apiserver)"
 	cd hack/tools/kubernetes && $(GO) build -ldflags '$(KUBE_LDFLAGS)' -o $@ ./cmd/kube-controller-manager
 
+$(BIN)/kubectl: $(KUBE_TOOL) hack/tools/kubernetes/cmd/kubectl/main.go
+	@echo ">> building kubectl (same pinned module; the e2e suite uses it, whatever kubectl the machine has)"
+	cd hack/tools/kubernetes && $(GO) build -ldflags '$(KUBE_LDFLAGS)' -o $@ ./cmd/kubectl
+
 .PHONY: tools
-tools: $(BIN)/etcd $(BIN)/kube-apiserver $(BIN)/kube-controller-manager ## Build etcd, kube-apiserver and kube-controller-manager into bin/.
+tools: $(BIN)/etcd $(BIN)/kube-apiserver $(BIN)/kube-controller-manager $(BIN)/kubectl ## Build etcd, kube-apiserver, kube-controller-manager and kubectl into bin/.
 
 ##@ Demo
 .PHONY: meridianctl
@@ -65,6 +69,10 @@ unit: ## Unit tests of pure logic (no servers).
 .PHONY: e2e
 e2e: tools ## End-to-end suite (Ginkgo v2) on real etcd and kube-apiservers.
 	$(GO) test -count=1 -timeout $(E2E_TIMEOUT) ./test/e2e/... -ginkgo.v
+
+.PHONY: test-fresh
+test-fresh: ## make test (then make demo) from a clean clone of HEAD with empty Go caches, as a newcomer or CI meets it.
+	hack/test-fresh.sh
 
 .PHONY: bench
 bench: tools ## Benchmarks on the real environment; writes docs/benchmarks.md (BENCH_ARGS="--members 10 --upstreams 1000", BENCH_PLACEMENT_ARGS="--members 10 --objects 1000").
