@@ -68,6 +68,9 @@ type Registry struct {
 	secretGet     func(name string) (*corev1.Secret, error)
 	hasSynced     []toolscache.InformerSynced
 	kick          chan struct{}
+	// statusKick wakes the KubernetesCluster status writer when a member's
+	// health changes, so status follows within a moment, not a poll period.
+	statusKick chan struct{}
 
 	mu       sync.RWMutex
 	entries  map[string]*entry
@@ -76,9 +79,25 @@ type Registry struct {
 
 // New returns a registry of the clusters registered in namespace.
 func New(kube kubernetes.Interface, meridian meridianclient.Interface, namespace string, caches *cache.Set, opts member.Options, log klog.Logger) *Registry {
-	return &Registry{
-		namespace: namespace, kube: kube, meridian: meridian, caches: caches, opts: opts, log: log,
-		kick: make(chan struct{}, 1), entries: map[string]*entry{}, problems: map[string]string{},
+	r := &Registry{
+		namespace: namespace, kube: kube, meridian: meridian, caches: caches, log: log,
+		kick: make(chan struct{}, 1), statusKick: make(chan struct{}, 1), entries: map[string]*entry{}, problems: map[string]string{},
+	}
+	next := opts.OnHealthChange
+	opts.OnHealthChange = func() {
+		r.kickStatus()
+		if next != nil {
+			next()
+		}
+	}
+	r.opts = opts
+	return r
+}
+
+func (r *Registry) kickStatus() {
+	select {
+	case r.statusKick <- struct{}{}:
+	default:
 	}
 }
 

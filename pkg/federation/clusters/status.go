@@ -21,6 +21,9 @@ const StatusLease = "meridian-apiserver-cluster-status"
 
 const (
 	statusInterval = 10 * time.Second
+	// statusSettle lets the health changes of a burst (every member
+	// syncing at start) go out in one round of writes.
+	statusSettle = 200 * time.Millisecond
 	// lastSyncResolution: lastSyncTime is rewritten at most this often when
 	// nothing else changed, to keep writes to the management cluster low.
 	lastSyncResolution = time.Minute
@@ -72,6 +75,12 @@ func (r *Registry) writeStatusLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-r.statusKick:
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(statusSettle):
+			}
 		}
 	}
 }

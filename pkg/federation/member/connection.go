@@ -39,6 +39,10 @@ type Options struct {
 	// member: under a steady stream of changes (a large federated rollout)
 	// recomputing after every small batch would cost more than serving.
 	RecomputeInterval time.Duration
+	// OnHealthChange, if set, is called whenever the member's Health
+	// changes (reachability, first sync, problems), so that what reports
+	// health (KubernetesCluster status) need not poll for it.
+	OnHealthChange func()
 }
 
 // Connection watches one member cluster and keeps its part of the cache.
@@ -88,7 +92,12 @@ func NewConnection(name string, config *rest.Config, caches *cache.Set, opts Opt
 		recompute: make(chan struct{}, 1),
 		done:      make(chan struct{}),
 	}
-	c.health = newHealthTracker(c.trigger)
+	c.health = newHealthTracker(func() {
+		c.trigger()
+		if opts.OnHealthChange != nil {
+			opts.OnHealthChange()
+		}
+	})
 	return c
 }
 
