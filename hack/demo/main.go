@@ -120,6 +120,9 @@ func run(dir string, members []string, meridian devenv.MeridianOptions) error {
 		if err := glooinstall.Install(ctx, m.RESTConfig(), in); err != nil {
 			return fmt.Errorf("installing Gloo into %s: %w", m.Name, err)
 		}
+		if err := startStandIn(ctx, env, m, in); err != nil {
+			return err
+		}
 		edition := "Gloo Edge"
 		if in.Enterprise {
 			edition = "Gloo Edge Enterprise"
@@ -135,6 +138,11 @@ func run(dir string, members []string, meridian devenv.MeridianOptions) error {
 		return err
 	}
 	if err := waitForInstances(ctx, env, len(members)); err != nil {
+		return err
+	}
+	// Ready means what `meridianctl cluster list` shows: every member
+	// reachable, with its version and a last sync.
+	if err := env.WaitClustersReady(ctx, time.Minute); err != nil {
 		return err
 	}
 
@@ -178,6 +186,25 @@ Each member has its own kubeconfig:
 Logs: %s
 Press Ctrl-C to stop everything.
 `, first.Kubeconfig, first.Kubeconfig, filepath.Join(env.Dir, "logs"))
+}
+
+// startStandIn runs the stand-in for Gloo's translation loop in one member
+// (Gloo itself cannot run here), logging to logs/<member>-gloo.log.
+func startStandIn(ctx context.Context, env *devenv.Environment, m *devenv.Cluster, in glooinstall.Installation) error {
+	log, err := os.OpenFile(filepath.Join(env.Dir, "logs", m.Name+"-gloo.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	err = glooinstall.RunStandIn(ctx, m.RESTConfig(), glooinstall.StandInOptions{
+		Namespace: in.Namespace,
+		Logf: func(format string, args ...any) {
+			fmt.Fprintf(log, time.Now().Format(time.RFC3339)+" "+format+"\n", args...)
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("starting the Gloo stand-in in %s: %w", m.Name, err)
+	}
+	return nil
 }
 
 // prefixWriter indents the environment's progress lines.

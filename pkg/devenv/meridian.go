@@ -11,11 +11,14 @@ import (
 
 	authenticationv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
+	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
+	meridianclient "github.com/meridianfed/meridian/pkg/generated/clientset/versioned"
 	"github.com/meridianfed/meridian/pkg/install"
 	"github.com/meridianfed/meridian/pkg/registration"
 )
@@ -308,6 +311,37 @@ func (e *Environment) RegisterMembers(ctx context.Context, names ...string) erro
 		}
 	}
 	return nil
+}
+
+// WaitClustersReady waits until every member's KubernetesCluster reports
+// what `meridianctl cluster list` shows a user: Ready=True, the member's
+// Kubernetes version and a last sync.
+func (e *Environment) WaitClustersReady(ctx context.Context, timeout time.Duration) error {
+	client, err := meridianclient.NewForConfig(e.Management.RESTConfig())
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	pending := []string{}
+	for {
+		pending = pending[:0]
+		for _, m := range e.Members {
+			kc, err := client.FedV1alpha1().KubernetesClusters(MeridianNamespace).Get(ctx, m.Name, metav1.GetOptions{})
+			if err != nil || !meta.IsStatusConditionTrue(kc.Status.Conditions, fedv1alpha1.ConditionReady) ||
+				kc.Status.KubernetesVersion == "" || kc.Status.LastSyncTime == nil {
+				pending = append(pending, m.Name)
+			}
+		}
+		if len(pending) == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("members %s not shown reachable in their KubernetesCluster status within %s", strings.Join(pending, ", "), timeout)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
 
 type indent struct{ e *Environment }

@@ -16,8 +16,9 @@ import (
 )
 
 // Members of the shared environment. east and west carry the demo's Gloo
-// installations; north has only Gloo's CRDs and is where specs create their
-// own objects.
+// installations, each with the stand-in for Gloo's translation loop writing
+// statuses; north has only Gloo's CRDs (nothing reports on its objects) and
+// is where specs create their own objects.
 var memberNames = []string{"east", "west", "north"}
 
 var (
@@ -50,13 +51,21 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	env.StopWhenOrphaned()
 	AddReportEntry("environment", dir)
 
+	// The stand-ins for Gloo's translation loop run for the whole suite.
+	standIns, stopStandIns := context.WithCancel(context.Background())
+	DeferCleanup(stopStandIns)
 	crds := glooCRDs()
 	for i, m := range env.Members {
 		Expect(devenv.InstallCRDs(ctx, m.RESTConfig(), crds...)).To(Succeed(), "installing Gloo CRDs into %s", m.Name)
 		if m.Name == "north" {
 			continue
 		}
-		Expect(glooinstall.Install(ctx, m.RESTConfig(), glooinstall.ForMember(m.Name, i))).To(Succeed(), "installing Gloo into %s", m.Name)
+		in := glooinstall.ForMember(m.Name, i)
+		Expect(glooinstall.Install(ctx, m.RESTConfig(), in)).To(Succeed(), "installing Gloo into %s", m.Name)
+		Expect(glooinstall.RunStandIn(standIns, m.RESTConfig(), glooinstall.StandInOptions{
+			Namespace: in.Namespace,
+			Logf:      func(format string, args ...any) { GinkgoWriter.Printf(format+"\n", args...) },
+		})).To(Succeed(), "starting the Gloo stand-in in %s", m.Name)
 	}
 
 	apiserver := buildBinary(ctx, "./cmd/apiserver")
@@ -82,12 +91,24 @@ func glooCRDs() [][]byte {
 	return crds
 }
 
-// kubectl runs the kubectl on PATH, as a user would, and returns its output.
+// kubectlCommand is kubectl as a user would run it: the one `make tools`
+// builds from the pinned Kubernetes release into bin/ (MERIDIAN_BIN_DIR), so
+// the suite needs no kubectl on the machine and drives the servers with
+// their own version.
+func kubectlCommand(ctx context.Context, kubeconfig string, args ...string) *exec.Cmd {
+	dir := os.Getenv("MERIDIAN_BIN_DIR")
+	if dir == "" {
+		dir = filepath.Join(repoRoot, "bin")
+	}
+	path := filepath.Join(dir, "kubectl")
+	_, err := os.Stat(path)
+	Expect(err).NotTo(HaveOccurred(), "the e2e suite runs bin/kubectl: run `make tools` (make e2e does)")
+	return exec.CommandContext(ctx, path, append([]string{"--kubeconfig", kubeconfig}, args...)...)
+}
+
+// kubectl runs kubectl and returns its combined output.
 func kubectl(ctx context.Context, kubeconfig string, args ...string) (string, error) {
-	path, err := exec.LookPath("kubectl")
-	Expect(err).NotTo(HaveOccurred(), "kubectl must be on PATH for the e2e suite")
-	cmd := exec.CommandContext(ctx, path, append([]string{"--kubeconfig", kubeconfig}, args...)...)
-	out, err := cmd.CombinedOutput()
+	out, err := kubectlCommand(ctx, kubeconfig, args...).CombinedOutput()
 	return string(out), err
 }
 

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -28,16 +29,60 @@ var _ = Describe("The demo's Gloo Edge installations", func() {
 	})
 
 	It("report Gloo-style statuses, including a Rejected VirtualService in west", func(ctx SpecContext) {
-		out, err := kubectl(ctx, env.Member("west").Kubeconfig, "get", "virtualservices.gateway.solo.io", "-n", "team-a", "orders",
-			"-o", "jsonpath={.status.statuses.gloo-system.state} {.status.statuses.gloo-system.reason}")
-		Expect(err).NotTo(HaveOccurred(), out)
-		Expect(out).To(HavePrefix("2 "), "state 2 is Rejected")
-		Expect(out).To(ContainSubstring("team-a-orders-v2-8080 } not found"))
+		Eventually(func(g Gomega) {
+			out, err := kubectl(ctx, env.Member("west").Kubeconfig, "get", "virtualservices.gateway.solo.io", "-n", "team-a", "orders",
+				"-o", "jsonpath={.status.statuses.gloo-system.state} {.status.statuses.gloo-system.reportedBy} {.status.statuses.gloo-system.reason}")
+			g.Expect(err).NotTo(HaveOccurred(), out)
+			g.Expect(out).To(HavePrefix("2 gateway "), "state 2 is Rejected, reported by Gloo's gateway controller")
+			g.Expect(out).To(ContainSubstring("*v1.Upstream { team-a.team-a-orders-v2-8080 } not found"))
 
-		out, err = kubectl(ctx, env.Member("east").Kubeconfig, "get", "virtualservices.gateway.solo.io", "-n", "team-a", "orders",
-			"-o", "jsonpath={.status.statuses.gloo-system.state}")
+			out, err = kubectl(ctx, env.Member("east").Kubeconfig, "get", "virtualservices.gateway.solo.io", "-n", "team-a", "orders",
+				"-o", "jsonpath={.status.statuses.gloo-system.state}")
+			g.Expect(err).NotTo(HaveOccurred(), out)
+			g.Expect(out).To(Equal("1"), "east's copy is Accepted")
+
+			out, err = kubectl(ctx, env.Member("west").Kubeconfig, "get", "gateways.gateway.solo.io", "-n", "gloo-system", "gateway-proxy-failover",
+				"-o", "jsonpath={.status.statuses.gloo-system.state} {.status.statuses.gloo-system.reason}")
+			g.Expect(err).NotTo(HaveOccurred(), out)
+			g.Expect(out).To(Equal("3 SSL secret not found: list did not find secret gloo-system.failover-downstream"), "west lacks the failover Secret: Warning")
+		}).WithContext(ctx).WithTimeout(30 * time.Second).Should(Succeed())
+	})
+
+	It("recompute their Proxies like Gloo: one per proxy name, a listener per Gateway, following config changes", func(ctx SpecContext) {
+		// port -> the virtual hosts of its listener
+		listeners := func(g Gomega) map[string][]string {
+			out, err := kubectl(ctx, env.Member("east").Kubeconfig, "get", "proxies.gloo.solo.io", "-n", "gloo-system", "gateway-proxy",
+				"-o", "jsonpath={range .spec.listeners[*]}{.bindPort}:{range .httpListener.virtualHosts[*]}{.name},{end} {end}")
+			g.Expect(err).NotTo(HaveOccurred(), out)
+			byPort := map[string][]string{}
+			for _, l := range strings.Fields(out) {
+				port, hosts, _ := strings.Cut(l, ":")
+				byPort[port] = strings.FieldsFunc(hosts, func(r rune) bool { return r == ',' })
+			}
+			return byPort
+		}
+		Eventually(func(g Gomega) {
+			l := listeners(g)
+			g.Expect(l).To(HaveLen(3))
+			g.Expect(l["8080"]).To(ContainElements("gloo-system.default", "team-a.orders"))
+			g.Expect(l["8443"]).To(ContainElement("team-b.catalog"))
+			g.Expect(l).To(HaveKeyWithValue("15443", BeEmpty()), "the TCP failover listener")
+		}).WithContext(ctx).WithTimeout(30 * time.Second).Should(Succeed())
+		out, err := kubectl(ctx, env.Member("east").Kubeconfig, "get", "proxies.gloo.solo.io", "-A", "-o", "name")
 		Expect(err).NotTo(HaveOccurred(), out)
-		Expect(out).To(Equal("1"), "east's copy is Accepted")
+		Expect(strings.Fields(out)).To(ConsistOf("proxy.gloo.solo.io/gateway-proxy"))
+
+		// A new VirtualService joins the 8080 listener, and leaves it again.
+		vs := `{"apiVersion":"gateway.solo.io/v1","kind":"VirtualService","metadata":{"name":"proxy-probe","namespace":"team-b"},` +
+			`"spec":{"virtualHost":{"domains":["probe.example.com"]}}}`
+		cmd := kubectlCommand(ctx, env.Member("east").Kubeconfig, "apply", "-f", "-")
+		cmd.Stdin = strings.NewReader(vs)
+		b, err := cmd.CombinedOutput()
+		Expect(err).NotTo(HaveOccurred(), string(b))
+		Eventually(func(g Gomega) []string { return listeners(g)["8080"] }).WithContext(ctx).WithTimeout(30 * time.Second).Should(ContainElement("team-b.proxy-probe"))
+		out, err = kubectl(ctx, env.Member("east").Kubeconfig, "delete", "virtualservices.gateway.solo.io", "-n", "team-b", "proxy-probe")
+		Expect(err).NotTo(HaveOccurred(), out)
+		Eventually(func(g Gomega) []string { return listeners(g)["8080"] }).WithContext(ctx).WithTimeout(30 * time.Second).ShouldNot(ContainElement("team-b.proxy-probe"))
 	})
 
 	It("look like a running cluster: control plane and proxies with Gloo's labels, status, pods on zoned nodes and a load balancer", func(ctx SpecContext) {

@@ -38,6 +38,9 @@ type Installation struct {
 	// Rejected adds a route to a missing Upstream to team-a/orders, which Gloo
 	// rejects: something for `check` and the views to report.
 	Rejected bool
+	// FailoverSecret creates the failover Gateway's failover-downstream
+	// Secret; without it Gloo warns that the Secret is missing.
+	FailoverSecret bool
 
 	// subnet makes node addresses distinct per cluster.
 	subnet int
@@ -69,6 +72,7 @@ func ForMember(name string, i int) Installation {
 		LoadBalancerAddress:    r.lb,
 		ReadConfigMulticluster: i%2 == 0,
 		AppNamespaces:          []string{"team-a", "team-b"},
+		FailoverSecret:         true,
 		subnet:                 i + 1,
 	}
 	if i%2 == 1 {
@@ -78,13 +82,15 @@ func ForMember(name string, i int) Installation {
 		in.Version = "1.17.12"
 		in.ReadyProxyReplicas = in.ProxyReplicas - 1
 		in.Rejected = true
+		in.FailoverSecret = false
 	}
 	return in
 }
 
 // Install creates the installation in the cluster behind cfg. The cluster
 // must be empty of it (the demo and tests start from fresh etcd) and must
-// already serve Gloo's CRDs.
+// already serve Gloo's CRDs. The Gloo objects it creates carry no status
+// until RunStandIn reports on them, as Gloo's controllers would.
 func Install(ctx context.Context, cfg *rest.Config, in Installation) error {
 	kube, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
@@ -96,6 +102,9 @@ func Install(ctx context.Context, cfg *rest.Config, in Installation) error {
 		}
 	}
 	if err := in.installWorkloads(ctx, kube); err != nil {
+		return err
+	}
+	if err := in.installSecrets(ctx, kube); err != nil {
 		return err
 	}
 	return in.installConfig(ctx, cfg)
