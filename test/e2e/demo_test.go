@@ -45,7 +45,7 @@ var _ = Describe("The README's demo", Ordered, func() {
 		return string(out), err
 	}
 
-	It("is ready only once `meridianctl cluster list` shows every member reachable", func(ctx SpecContext) {
+	BeforeAll(func(ctx SpecContext) {
 		demo := buildBinary(ctx, "./hack/demo")
 		apiserver := buildBinary(ctx, "./cmd/apiserver")
 		controller := buildBinary(ctx, "./cmd/controller")
@@ -56,7 +56,9 @@ var _ = Describe("The README's demo", Ordered, func() {
 		// etcd, then a kube-apiserver and a kube-controller-manager for the
 		// management cluster and each member, then Meridian's two servers.
 		startAndWaitReady(ctx, cmd, dir, 9)
+	}, NodeTimeout(5*time.Minute))
 
+	It("is ready only once `meridianctl cluster list` shows every member reachable", func(ctx SpecContext) {
 		out, err := meridianctl(ctx, "cluster", "list", "-o", "json")
 		Expect(err).NotTo(HaveOccurred(), out)
 		var rows []struct {

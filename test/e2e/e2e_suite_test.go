@@ -51,21 +51,12 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	env.StopWhenOrphaned()
 	AddReportEntry("environment", dir)
 
-	// The stand-ins for Gloo's translation loop run for the whole suite.
-	standIns, stopStandIns := context.WithCancel(context.Background())
-	DeferCleanup(stopStandIns)
 	crds := glooCRDs()
 	for i, m := range env.Members {
 		Expect(devenv.InstallCRDs(ctx, m.RESTConfig(), crds...)).To(Succeed(), "installing Gloo CRDs into %s", m.Name)
-		if m.Name == "north" {
-			continue
+		if m.Name != "north" {
+			installGloo(ctx, m, i)
 		}
-		in := glooinstall.ForMember(m.Name, i)
-		Expect(glooinstall.Install(ctx, m.RESTConfig(), in)).To(Succeed(), "installing Gloo into %s", m.Name)
-		Expect(glooinstall.RunStandIn(standIns, m.RESTConfig(), glooinstall.StandInOptions{
-			Namespace: in.Namespace,
-			Logf:      func(format string, args ...any) { GinkgoWriter.Printf(format+"\n", args...) },
-		})).To(Succeed(), "starting the Gloo stand-in in %s", m.Name)
 	}
 
 	apiserver := buildBinary(ctx, "./cmd/apiserver")
@@ -84,6 +75,20 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	AddReportEntry("meridian-controller log", meridian.ControllerLog)
 	Expect(env.RegisterMembers(ctx)).To(Succeed())
 }, NodeTimeout(5*time.Minute))
+
+// installGloo puts the demo's i-th Gloo installation into member m and runs
+// the stand-in for Gloo's translation loop there until the node that called
+// it (the suite, or an Ordered container's BeforeAll) is cleaned up.
+func installGloo(ctx context.Context, m *devenv.Cluster, i int) {
+	in := glooinstall.ForMember(m.Name, i)
+	Expect(glooinstall.Install(ctx, m.RESTConfig(), in)).To(Succeed(), "installing Gloo into %s", m.Name)
+	standIn, stop := context.WithCancel(context.Background())
+	DeferCleanup(stop)
+	Expect(glooinstall.RunStandIn(standIn, m.RESTConfig(), glooinstall.StandInOptions{
+		Namespace: in.Namespace,
+		Logf:      func(format string, args ...any) { GinkgoWriter.Printf(m.Name+": "+format+"\n", args...) },
+	})).To(Succeed(), "starting the Gloo stand-in in %s", m.Name)
+}
 
 func glooCRDs() [][]byte {
 	crds, err := glooinstall.CRDDocuments()

@@ -31,7 +31,6 @@ import (
 
 	"github.com/meridianfed/meridian/pkg/check"
 	"github.com/meridianfed/meridian/pkg/devenv"
-	"github.com/meridianfed/meridian/pkg/devenv/glooinstall"
 	"github.com/meridianfed/meridian/pkg/install"
 	"github.com/meridianfed/meridian/pkg/registration"
 )
@@ -118,7 +117,7 @@ var _ = Describe("meridianctl on a real management cluster: install, register, l
 		for i, m := range cenv.Members {
 			Expect(devenv.InstallCRDs(ctx, m.RESTConfig(), glooCRDs()...)).To(Succeed())
 			if m.Name != "north" {
-				Expect(glooinstall.Install(ctx, m.RESTConfig(), glooinstall.ForMember(m.Name, i))).To(Succeed())
+				installGloo(ctx, m, i)
 			}
 		}
 		mgmtCfg = cenv.Management.RESTConfig()
