@@ -21,6 +21,7 @@ import (
 	"github.com/meridianfed/meridian/pkg/apis/gloo/core"
 	gloov1 "github.com/meridianfed/meridian/pkg/apis/gloo/gloo/v1"
 	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
+	"github.com/meridianfed/meridian/pkg/federation/cache"
 	meridianclient "github.com/meridianfed/meridian/pkg/generated/clientset/versioned"
 	glooclient "github.com/meridianfed/meridian/pkg/generated/gloo/clientset/versioned"
 	meridianinformers "github.com/meridianfed/meridian/pkg/generated/informers/externalversions"
@@ -430,8 +431,12 @@ var _ = Describe("Watch resumption", func() {
 		Expect(got).To(Equal([]string{"ADDED east.resume-new", "DELETED east.resume-existing"}),
 			"exactly the changes since the list, each once, in the member's order")
 
-		By("refusing a resourceVersion this API never gave out, so the client relists")
+		By("answering 400 for a resourceVersion that is not one of this API's")
 		_, err = client.Watch(ctx, metav1.ListOptions{ResourceVersion: "12345"})
+		Expect(apierrors.IsBadRequest(err)).To(BeTrue(), "got %v", err)
+
+		By("answering 410 for one of its resourceVersions older than the history, so the client relists")
+		_, err = client.Watch(ctx, metav1.ListOptions{ResourceVersion: cache.Vector{"east": 1}.Encode()})
 		Expect(apierrors.IsResourceExpired(err) || apierrors.IsGone(err)).To(BeTrue(), "got %v", err)
 	})
 })

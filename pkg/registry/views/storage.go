@@ -6,11 +6,14 @@
 package views
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -131,7 +134,10 @@ func (r *REST) List(ctx context.Context, opts *metainternalversion.ListOptions) 
 		if err == nil {
 			err = json.Unmarshal(raw, &token)
 		}
-		if err != nil || token.RV == "" {
+		if err == nil && token.RV != "" {
+			_, err = cache.DecodeVector(token.RV)
+		}
+		if err != nil || token.RV == "" || !strings.Contains(token.After, "/") {
 			return nil, apierrors.NewBadRequest("invalid continue token: start the list again without it")
 		}
 	}
@@ -141,13 +147,45 @@ func (r *REST) List(ctx context.Context, opts *metainternalversion.ListOptions) 
 		// the pages after the first) are served from the cache as it is.
 		confirmWarnings = r.access.Confirm(ctx, *r.kind.Gloo, r.store, allowed)
 	}
+	var at cache.Vector
+	if opts != nil && token.RV == "" && opts.ResourceVersion != "" && opts.ResourceVersion != "0" {
+		if at, err = cache.DecodeVector(opts.ResourceVersion); err != nil {
+			return nil, apierrors.NewBadRequest(fmt.Sprintf("%v: list without a resourceVersion, or with one a list of this API returned", err))
+		}
+	}
 	items, vector := r.store.Snapshot(keep)
+	if at != nil {
+		// NotOlderThan (the default for a resourceVersion): state at least
+		// as new, waiting a moment for the cache to get there, as
+		// kube-apiserver's watch cache does.
+		deadline := time.Now().Add(listWaitForFresh)
+		for !reached(vector, at) {
+			if time.Now().After(deadline) || ctx.Err() != nil {
+				return nil, apierrors.NewTimeoutError(fmt.Sprintf("the views have not reached resourceVersion %s yet", opts.ResourceVersion), 1)
+			}
+			time.Sleep(20 * time.Millisecond)
+			items, vector = r.store.Snapshot(keep)
+		}
+		if opts.ResourceVersionMatch == metav1.ResourceVersionMatchExact && vector.Encode() != at.Encode() {
+			// The views keep no past snapshots to serve an older state from.
+			return nil, apierrors.NewResourceExpired(fmt.Sprintf("resourceVersion %s is no longer the current state and the views keep no older snapshots: list with resourceVersionMatch=NotOlderThan, or without a resourceVersion", opts.ResourceVersion))
+		}
+	}
 	rv := vector.Encode()
 	if token.RV != "" {
 		rv = token.RV
-		start := 0
-		for start < len(items) && itemKey(items[start]) <= token.After {
-			start++
+		// Items are sorted by (namespace, name), so the page starts after the
+		// last one served by that order; comparing "namespace/name" as one
+		// string would not ('-' sorts before '/': prod-eu before prod/...).
+		afterNS, afterName, _ := strings.Cut(token.After, "/")
+		start, _ := slices.BinarySearchFunc(items, struct{ ns, name string }{afterNS, afterName}, func(o cache.Object, k struct{ ns, name string }) int {
+			if c := cmp.Compare(o.GetNamespace(), k.ns); c != 0 {
+				return c
+			}
+			return cmp.Compare(o.GetName(), k.name)
+		})
+		for start < len(items) && items[start].GetNamespace() == afterNS && items[start].GetName() == afterName {
+			start++ // the last item served
 		}
 		items = items[start:]
 	}
@@ -175,6 +213,22 @@ func (r *REST) List(ctx context.Context, opts *metainternalversion.ListOptions) 
 		warning.AddWarning(ctx, "", w)
 	}
 	return list, nil
+}
+
+// listWaitForFresh bounds how long a list at a resourceVersion newer than
+// the cache waits for the cache to reach it.
+const listWaitForFresh = 3 * time.Second
+
+// reached reports whether the cache's vector is at or past at for every
+// cluster of at (a cluster no longer in the cache has left: nothing of it
+// can be newer).
+func reached(current, at cache.Vector) bool {
+	for cluster, rv := range at {
+		if cur, ok := current[cluster]; ok && cur < rv {
+			return false
+		}
+	}
+	return true
 }
 
 func itemKey(o cache.Object) string { return o.GetNamespace() + "/" + o.GetName() }
@@ -207,7 +261,10 @@ func (r *REST) Watch(ctx context.Context, opts *metainternalversion.ListOptions)
 		default:
 			v, err := cache.DecodeVector(rv)
 			if err != nil {
-				return nil, apierrors.NewResourceExpired(fmt.Sprintf("%v: list again to get a current resourceVersion", err))
+				// Not one this API gave out (kube-apiserver answers a
+				// malformed resourceVersion with 400 too); a well-formed
+				// one too old for the history is a 410 below.
+				return nil, apierrors.NewBadRequest(fmt.Sprintf("%v: watch from a resourceVersion a list of this API returned, or without one", err))
 			}
 			wo.From = v
 		}

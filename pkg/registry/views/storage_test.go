@@ -1,0 +1,206 @@
+package views
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"testing"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metainternalversion "k8s.io/apimachinery/pkg/apis/meta/internalversion"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apiserver/pkg/authentication/user"
+	genericapirequest "k8s.io/apiserver/pkg/endpoints/request"
+
+	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
+	"github.com/meridianfed/meridian/pkg/federation/cache"
+)
+
+// fakeAccess lets the user see the clusters in visible (all when nil).
+type fakeAccess struct{ visible map[string]bool }
+
+func (f fakeAccess) Allowed(context.Context) (func(string) bool, error) {
+	return func(c string) bool { return f.visible == nil || f.visible[c] }, nil
+}
+func (fakeAccess) Warnings(func(string) bool) []string { return nil }
+func (fakeAccess) Confirm(context.Context, viewsv1alpha1.GlooKind, *cache.Store, func(string) bool) []string {
+	return nil
+}
+
+func upstreamView(cluster, ns, name string) cache.Object {
+	return &viewsv1alpha1.Upstream{ObjectMeta: metav1.ObjectMeta{
+		Namespace: ns, Name: viewsv1alpha1.ClusterName(cluster, name),
+		Labels: map[string]string{viewsv1alpha1.ClusterLabel: cluster},
+	}}
+}
+
+func upstreamREST(t *testing.T, access ClusterAccess, objs map[string][]cache.Object) *REST {
+	t.Helper()
+	store := cache.NewStore(func() cache.Object { return &viewsv1alpha1.Upstream{} }, 0)
+	rv := uint64(10)
+	for cluster, os := range objs {
+		store.Replace(cluster, os, rv)
+		rv++
+	}
+	return NewREST(Kind{
+		Resource: viewsv1alpha1.Resource("upstreams"), Kind: "Upstream",
+		New:     func() runtime.Object { return &viewsv1alpha1.Upstream{} },
+		NewList: func() runtime.Object { return &viewsv1alpha1.UpstreamList{} },
+	}, store, access)
+}
+
+func requestContext(ns string) context.Context {
+	ctx := genericapirequest.WithUser(context.Background(), &user.DefaultInfo{Name: "alice"})
+	return genericapirequest.WithNamespace(ctx, ns)
+}
+
+func names(t *testing.T, list runtime.Object) []string {
+	t.Helper()
+	var out []string
+	for _, u := range list.(*viewsv1alpha1.UpstreamList).Items {
+		out = append(out, u.Namespace+"/"+u.Name)
+	}
+	return out
+}
+
+// Paging with any limit returns every object exactly once, in order, for
+// namespaces and names that sort differently as one "namespace/name" string
+// than as a (namespace, name) pair: "prod" and "prod-eu" ('-' sorts before
+// '/'), "a" and "a.b", "a" and "a-b".
+func TestListPagesEveryObjectExactlyOnce(t *testing.T) {
+	objs := map[string][]cache.Object{}
+	for _, cluster := range []string{"east", "west"} {
+		for _, ns := range []string{"prod", "prod-eu", "prod0", "p", "q"} {
+			for _, name := range []string{"a", "a.b", "a-b", "a0", "b"} {
+				objs[cluster] = append(objs[cluster], upstreamView(cluster, ns, name))
+			}
+		}
+	}
+	r := upstreamREST(t, fakeAccess{}, objs)
+	ctx := requestContext("")
+	full, err := r.List(ctx, &metainternalversion.ListOptions{ResourceVersion: "0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := names(t, full)
+	if len(want) != 2*5*5 {
+		t.Fatalf("full list has %d items", len(want))
+	}
+	for limit := int64(1); limit <= int64(len(want))+1; limit++ {
+		var got []string
+		opts := &metainternalversion.ListOptions{ResourceVersion: "0", Limit: limit}
+		for pages := 0; ; pages++ {
+			if pages > len(want)+1 {
+				t.Fatalf("limit %d: more pages than objects: %v", limit, got)
+			}
+			page, err := r.List(ctx, opts)
+			if err != nil {
+				t.Fatalf("limit %d: %v", limit, err)
+			}
+			got = append(got, names(t, page)...)
+			next := page.(*viewsv1alpha1.UpstreamList).Continue
+			if next == "" {
+				break
+			}
+			opts = &metainternalversion.ListOptions{Limit: limit, Continue: next}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("limit %d: paged\n%v\nwant\n%v", limit, got, want)
+		}
+	}
+}
+
+// A continue token that is not one this API gave out is a clear 400, never
+// a 5xx or a silently wrong page.
+func TestListRefusesBadContinueTokens(t *testing.T) {
+	r := upstreamREST(t, fakeAccess{}, map[string][]cache.Object{"east": {upstreamView("east", "prod", "a")}})
+	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	for name, token := range map[string]string{
+		"not base64":          "%%%",
+		"not JSON":            enc("nope"),
+		"no resourceVersion":  enc(`{"after":"prod/east.a"}`),
+		"bad resourceVersion": enc(`{"rv":"garbage!","after":"prod/east.a"}`),
+		"no position":         enc(`{"rv":"` + cache.Vector{"east": 10}.Encode() + `"}`),
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := r.List(requestContext(""), &metainternalversion.ListOptions{Limit: 1, Continue: token})
+			if !apierrors.IsBadRequest(err) {
+				t.Fatalf("want 400 BadRequest, got %v", err)
+			}
+		})
+	}
+}
+
+// A watch from a resourceVersion that cannot be one of ours is a 400 with a
+// clear message, as kube-apiserver answers; one that is well formed but
+// older than the history is a 410 so that the client relists.
+func TestWatchResourceVersionInput(t *testing.T) {
+	r := upstreamREST(t, fakeAccess{}, map[string][]cache.Object{"east": {upstreamView("east", "prod", "a")}})
+	for _, rv := range []string{"garbage", "12", "-1", "\x00"} {
+		_, err := r.Watch(requestContext(""), &metainternalversion.ListOptions{ResourceVersion: rv})
+		if !apierrors.IsBadRequest(err) {
+			t.Errorf("resourceVersion %q: want 400 BadRequest, got %v", rv, err)
+		}
+	}
+	_, err := r.Watch(requestContext(""), &metainternalversion.ListOptions{ResourceVersion: cache.Vector{"east": 1}.Encode()})
+	if !apierrors.IsResourceExpired(err) && !apierrors.IsGone(err) {
+		t.Errorf("a resourceVersion older than the history: want 410, got %v", err)
+	}
+	w, err := r.Watch(requestContext(""), &metainternalversion.ListOptions{ResourceVersion: cache.Vector{"east": 10}.Encode()})
+	if err != nil {
+		t.Fatalf("a resourceVersion this API gave out: %v", err)
+	}
+	w.Stop()
+}
+
+// A list at a resourceVersion is served as Kubernetes defines it: unset
+// match or NotOlderThan returns state at least that new; Exact is served
+// when it is the current state and refused with 410 otherwise (the views
+// keep no old snapshots); a malformed one is a 400.
+func TestListResourceVersionSemantics(t *testing.T) {
+	r := upstreamREST(t, fakeAccess{}, map[string][]cache.Object{"east": {upstreamView("east", "prod", "a")}})
+	ctx := requestContext("")
+	current := cache.Vector{"east": 10}.Encode()
+	older := cache.Vector{"east": 9}.Encode()
+	newer := cache.Vector{"east": 11}.Encode()
+
+	list := func(rv string, match metav1.ResourceVersionMatch) (string, error) {
+		got, err := r.List(ctx, &metainternalversion.ListOptions{ResourceVersion: rv, ResourceVersionMatch: match})
+		if err != nil {
+			return "", err
+		}
+		return got.(*viewsv1alpha1.UpstreamList).ResourceVersion, nil
+	}
+	for _, c := range []struct {
+		rv    string
+		match metav1.ResourceVersionMatch
+	}{{older, ""}, {older, metav1.ResourceVersionMatchNotOlderThan}, {current, ""}, {current, metav1.ResourceVersionMatchExact}} {
+		if got, err := list(c.rv, c.match); err != nil || got != current {
+			t.Errorf("rv %s match %q: got %q, %v; want the current state %s", c.rv, c.match, got, err, current)
+		}
+	}
+	if _, err := list(older, metav1.ResourceVersionMatchExact); !apierrors.IsResourceExpired(err) && !apierrors.IsGone(err) {
+		t.Errorf("Exact at an older state: want 410, got %v", err)
+	}
+	if _, err := list("garbage", ""); !apierrors.IsBadRequest(err) {
+		t.Errorf("malformed resourceVersion: want 400, got %v", err)
+	}
+	// Newer than the cache: wait for it, and say so when it does not come.
+	start := time.Now()
+	_, err := list(newer, metav1.ResourceVersionMatchNotOlderThan)
+	if !apierrors.IsTimeout(err) && !apierrors.IsServerTimeout(err) {
+		t.Errorf("a resourceVersion the cache has not reached: want a timeout, got %v", err)
+	}
+	if waited := time.Since(start); waited < listWaitForFresh/2 {
+		t.Errorf("gave up after %s without waiting for the cache", waited)
+	}
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		r.store.Upsert("east", upstreamView("east", "prod", "b"), 11)
+	}()
+	if got, err := list(newer, ""); err != nil || got != newer {
+		t.Errorf("once the cache reaches it: got %q, %v", got, err)
+	}
+}
