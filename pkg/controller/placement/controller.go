@@ -584,19 +584,11 @@ func previousClusters(st fedv1alpha1.FederatedStatus, selected []string) []strin
 
 // glooState reads the state Gloo reports for a placed object.
 func glooState(o *unstructured.Unstructured) (string, string) {
-	raw, ok := o.Object["status"]
-	if !ok {
-		return core.StatePending.String(), ""
+	var raw []byte
+	if st, ok := o.Object["status"]; ok {
+		raw, _ = json.Marshal(st) // a decoded object always marshals
 	}
-	data, err := json.Marshal(raw)
-	if err != nil {
-		return "", ""
-	}
-	var st core.NamespacedStatuses
-	if err := json.Unmarshal(data, &st); err != nil {
-		return "", ""
-	}
-	code, reason := st.Summary()
+	code, reason := core.Verdict(raw, "")
 	return code.String(), reason
 }
 

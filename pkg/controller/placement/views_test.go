@@ -1,6 +1,7 @@
 package placement
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
+	"github.com/meridianfed/meridian/pkg/apis/gloo/core"
 	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
 )
 
@@ -131,5 +133,24 @@ func TestSecretLeftoversAreRecordedPerTarget(t *testing.T) {
 	}
 	if _, ok := parseLeftover("no-separators", "x"); ok {
 		t.Error("a foreign key is not a record")
+	}
+}
+
+// The Gloo state of a target is what core.Verdict decides, for every status
+// form, unreadable ones and none at all included.
+func TestGlooStateIsTheVerdict(t *testing.T) {
+	for _, status := range []any{nil, "Rejected", map[string]any{}, map[string]any{"state": "bogus", "reason": "r"},
+		map[string]any{"statuses": map[string]any{"gloo-system": map[string]any{"state": int64(2), "reason": "bad"}}}} {
+		o := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "gloo.solo.io/v1", "kind": "Upstream"}}
+		var raw []byte
+		if status != nil {
+			o.Object["status"] = status
+			raw, _ = json.Marshal(status)
+		}
+		state, reason := glooState(o)
+		code, want := core.Verdict(raw, "")
+		if state != code.String() || reason != want {
+			t.Errorf("%v: glooState %q %q, verdict %s %q", status, state, reason, code, want)
+		}
 	}
 }

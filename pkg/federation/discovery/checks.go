@@ -1,9 +1,7 @@
 package discovery
 
 import (
-	"bytes"
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -56,7 +54,7 @@ func resourceSummary(rs []Resource, install string, inScope func(string) bool) *
 			continue
 		}
 		s.Total++
-		state, reason := statusOf(r.Status, install)
+		state, reason := core.Verdict(r.Status, install)
 		report := viewsv1alpha1.ResourceReport{
 			Ref:     viewsv1alpha1.ObjectRef{Name: r.Name, Namespace: r.Namespace},
 			Message: reason,
@@ -70,37 +68,6 @@ func resourceSummary(rs []Resource, install string, inScope func(string) bool) *
 	}
 	sortReports(s)
 	return s
-}
-
-// statusOf returns the state and explanation of a Gloo status for the
-// installation in namespace install:
-//
-//   - If the namespaced form holds an entry reported by the controller in
-//     install (Gloo >= 1.8 keys each controller's status by its namespace),
-//     that entry is this installation's verdict and is used alone: another
-//     Gloo installation in the same cluster, or a stale legacy flat status,
-//     must not mark this installation's resources as failing.
-//   - Otherwise the statuses of all reporters, namespaced and flat, are
-//     folded into the worst one (core.NamespacedStatuses.Effective): reason
-//     for solo-kit statuses, message for RateLimitConfig's.
-//   - An empty or null status, and a status that cannot be decoded, are
-//     Pending: the resource is counted but not reported. Discovery has no
-//     error channel, and a Rejected report would blame Gloo for what is a
-//     status Meridian cannot read; the raw status remains visible in the
-//     resource's own view.
-func statusOf(raw []byte, install string) (core.StateCode, string) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return core.StatePending, ""
-	}
-	var st core.NamespacedStatuses
-	if err := json.Unmarshal(raw, &st); err != nil {
-		return core.StatePending, ""
-	}
-	if own, ok := st.For(install); ok {
-		return own.State.Code, own.Explanation()
-	}
-	return st.Summary()
 }
 
 // deploymentSummary applies Gloo Federation's Deployments check to the Deployments of

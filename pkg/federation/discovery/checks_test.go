@@ -8,52 +8,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/meridianfed/meridian/pkg/apis/gloo/core"
 	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
 )
-
-func TestStatusOf(t *testing.T) {
-	tests := []struct {
-		name   string
-		status string
-		state  core.StateCode
-		reason string
-	}{
-		{"empty", ``, core.StatePending, ""},
-		{"null", `null`, core.StatePending, ""},
-		{"empty object", `{}`, core.StatePending, ""},
-		{"empty statuses", `{"statuses":{}}`, core.StatePending, ""},
-		{"namespaced int accepted", `{"statuses":{"gloo-system":{"state":1,"reportedBy":"gloo"}}}`, core.StateAccepted, ""},
-		{"namespaced int rejected", `{"statuses":{"gloo-system":{"state":2,"reason":"invalid route","reportedBy":"gloo"}}}`, core.StateRejected, "invalid route"},
-		{"namespaced string rejected", `{"statuses":{"gloo-system":{"state":"Rejected","reason":"invalid route"}}}`, core.StateRejected, "invalid route"},
-		{"namespaced int warning", `{"statuses":{"gloo-system":{"state":3,"reason":"missing upstream"}}}`, core.StateWarning, "missing upstream"},
-		{"namespaced upper-case warning", `{"statuses":{"gloo-system":{"state":"WARNING","reason":"missing upstream"}}}`, core.StateWarning, "missing upstream"},
-		{"flat int rejected", `{"state":2,"reason":"bad","reportedBy":"gateway"}`, core.StateRejected, "bad"},
-		{"flat string warning", `{"state":"Warning","reason":"careful"}`, core.StateWarning, "careful"},
-		{"flat int warning", `{"state":3,"reason":"careful"}`, core.StateWarning, "careful"},
-		{"flat pending", `{"state":0}`, core.StatePending, ""},
-		{"RateLimitConfig rejected uses message", `{"state":"REJECTED","message":"bad descriptor","observedGeneration":3}`, core.StateRejected, "bad descriptor"},
-		{"RateLimitConfig accepted", `{"state":"ACCEPTED","observedGeneration":"3"}`, core.StateAccepted, ""},
-		{"own namespace wins over other reporters", `{"statuses":{"gloo-system":{"state":1},"other-gloo":{"state":2,"reason":"theirs"}}}`, core.StateAccepted, ""},
-		{"own namespace wins over stale flat", `{"state":2,"reason":"stale","statuses":{"gloo-system":{"state":3,"reason":"current"}}}`, core.StateWarning, "current"},
-		{"no own entry: worst of all", `{"statuses":{"a":{"state":1},"b":{"state":2,"reason":"from b"},"c":{"state":3,"reason":"from c"}}}`, core.StateRejected, "from b"},
-		{"no own entry: reasons joined", `{"statuses":{"a":{"state":2,"reason":"x"},"b":{"state":2,"reason":"y"}}}`, core.StateRejected, "x; y"},
-		{"unknown members tolerated", `{"statuses":{"gloo-system":{"state":2,"reason":"r","newField":{"a":1}}},"future":true}`, core.StateRejected, "r"},
-		{"unrecognised state name", `{"state":"Exploded","reason":"?"}`, core.StateUnrecognized, "?"},
-		{"malformed JSON", `{"state":`, core.StatePending, ""},
-		{"not an object", `"Rejected"`, core.StatePending, ""},
-		{"array", `[{"state":2}]`, core.StatePending, ""},
-		{"non-integer state", `{"state":2.5,"reason":"x"}`, core.StatePending, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			state, reason := statusOf([]byte(tt.status), "gloo-system")
-			if state != tt.state || reason != tt.reason {
-				t.Errorf("statusOf(%s) = %v %q, want %v %q", tt.status, state, reason, tt.state, tt.reason)
-			}
-		})
-	}
-}
 
 func TestCheckEveryKindSummarised(t *testing.T) {
 	gi := only(t, withControlPlane(&Snapshot{}))

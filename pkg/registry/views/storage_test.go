@@ -14,6 +14,7 @@ import (
 	"k8s.io/apiserver/pkg/authentication/user"
 	genericapirequest "k8s.io/apiserver/pkg/endpoints/request"
 
+	"github.com/meridianfed/meridian/pkg/apis/gloo/core"
 	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
 	"github.com/meridianfed/meridian/pkg/federation/cache"
 )
@@ -202,5 +203,17 @@ func TestListResourceVersionSemantics(t *testing.T) {
 	}()
 	if got, err := list(newer, ""); err != nil || got != newer {
 		t.Errorf("once the cache reaches it: got %q, %v", got, err)
+	}
+}
+
+// The STATUS column says what core.Verdict decides, for every status form,
+// unreadable ones included (one answer for one status everywhere).
+func TestStatusColumnIsTheVerdict(t *testing.T) {
+	for _, raw := range []string{``, `null`, `{"state":`, `"Rejected"`, `{"statuses":{"gloo-system":{"state":2,"reason":"r"}}}`, `{"state":3,"reason":"w"}`} {
+		state, reason := glooStatus([]byte(raw))
+		code, want := core.Verdict([]byte(raw), "")
+		if state != code.String() || reason != want {
+			t.Errorf("%s: column %s %q, verdict %s %q", raw, state, reason, code, want)
+		}
 	}
 }

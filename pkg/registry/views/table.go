@@ -76,16 +76,10 @@ func age(t metav1.Time) string {
 	return duration.HumanDuration(time.Since(t.Time))
 }
 
-// glooStatus summarises a Gloo status: the worst state across reporters and its reason.
+// glooStatus is a Gloo status's state and reason, as core.Verdict decides
+// them for every part of Meridian.
 func glooStatus(raw []byte) (string, string) {
-	if len(raw) == 0 {
-		return "Pending", ""
-	}
-	var st core.NamespacedStatuses
-	if err := json.Unmarshal(raw, &st); err != nil {
-		return "Unknown", "status unreadable: " + err.Error()
-	}
-	code, reason := st.Summary()
+	code, reason := core.Verdict(raw, "")
 	return code.String(), reason
 }
 

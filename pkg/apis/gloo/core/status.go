@@ -374,3 +374,36 @@ func (in *NamespacedStatuses) Summary() (StateCode, string) {
 	e := in.Effective()
 	return e.State.Code, e.Reason
 }
+
+// Verdict decides a Gloo object's state from its raw `status` JSON. It is the
+// one rule every part of Meridian uses (the views' STATUS column, the
+// GlooInstance checks, the placement controller's per-target Gloo state):
+//
+//   - No status (absent, empty, null, {}) is Pending: no Gloo controller has
+//     processed the object yet.
+//   - With reporter set (an installation's namespace) and an entry reported
+//     by the controller in that namespace (Gloo >= 1.8 keys each controller's
+//     status by its namespace), that entry alone is the verdict: another Gloo
+//     installation in the same cluster, or a stale legacy flat status, must
+//     not mark this installation's objects as failing.
+//   - Otherwise every reporter's status, namespaced and flat, is folded into
+//     the worst one (Effective): reason for solo-kit statuses, message for
+//     RateLimitConfig's.
+//   - A status that cannot be decoded is Pending, with the reason saying so:
+//     Meridian cannot read a verdict, and must not invent a Rejected one.
+func Verdict(raw []byte, reporter string) (StateCode, string) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return StatePending, ""
+	}
+	var st NamespacedStatuses
+	if err := json.Unmarshal(raw, &st); err != nil {
+		return StatePending, "Gloo's status could not be read (malformed, or of a form Meridian does not know)"
+	}
+	if reporter != "" {
+		if own, ok := st.For(reporter); ok {
+			return own.State.Code, own.Explanation()
+		}
+	}
+	return st.Summary()
+}

@@ -3,6 +3,7 @@ package core
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -260,4 +261,58 @@ func TestResourceRefAndEmpty(t *testing.T) {
 	}
 	_, out = roundTrip[Empty](t, `{"newOption":1}`)
 	assertJSONEqual(t, []byte(`{"newOption":1}`), out)
+}
+
+// One rule decides a Gloo object's state everywhere (Verdict); these are its
+// cases, for the installation in gloo-system.
+func TestVerdict(t *testing.T) {
+	tests := []struct {
+		name   string
+		status string
+		state  StateCode
+		reason string
+	}{
+		{"empty", ``, StatePending, ""},
+		{"null", `null`, StatePending, ""},
+		{"empty object", `{}`, StatePending, ""},
+		{"empty statuses", `{"statuses":{}}`, StatePending, ""},
+		{"namespaced int accepted", `{"statuses":{"gloo-system":{"state":1,"reportedBy":"gloo"}}}`, StateAccepted, ""},
+		{"namespaced int rejected", `{"statuses":{"gloo-system":{"state":2,"reason":"invalid route","reportedBy":"gloo"}}}`, StateRejected, "invalid route"},
+		{"namespaced string rejected", `{"statuses":{"gloo-system":{"state":"Rejected","reason":"invalid route"}}}`, StateRejected, "invalid route"},
+		{"namespaced int warning", `{"statuses":{"gloo-system":{"state":3,"reason":"missing upstream"}}}`, StateWarning, "missing upstream"},
+		{"namespaced upper-case warning", `{"statuses":{"gloo-system":{"state":"WARNING","reason":"missing upstream"}}}`, StateWarning, "missing upstream"},
+		{"flat int rejected", `{"state":2,"reason":"bad","reportedBy":"gateway"}`, StateRejected, "bad"},
+		{"flat string warning", `{"state":"Warning","reason":"careful"}`, StateWarning, "careful"},
+		{"flat int warning", `{"state":3,"reason":"careful"}`, StateWarning, "careful"},
+		{"flat pending", `{"state":0}`, StatePending, ""},
+		{"RateLimitConfig rejected uses message", `{"state":"REJECTED","message":"bad descriptor","observedGeneration":3}`, StateRejected, "bad descriptor"},
+		{"RateLimitConfig accepted", `{"state":"ACCEPTED","observedGeneration":"3"}`, StateAccepted, ""},
+		{"own namespace wins over other reporters", `{"statuses":{"gloo-system":{"state":1},"other-gloo":{"state":2,"reason":"theirs"}}}`, StateAccepted, ""},
+		{"own namespace wins over stale flat", `{"state":2,"reason":"stale","statuses":{"gloo-system":{"state":3,"reason":"current"}}}`, StateWarning, "current"},
+		{"no own entry: worst of all", `{"statuses":{"a":{"state":1},"b":{"state":2,"reason":"from b"},"c":{"state":3,"reason":"from c"}}}`, StateRejected, "from b"},
+		{"no own entry: reasons joined", `{"statuses":{"a":{"state":2,"reason":"x"},"b":{"state":2,"reason":"y"}}}`, StateRejected, "x; y"},
+		{"unknown members tolerated", `{"statuses":{"gloo-system":{"state":2,"reason":"r","newField":{"a":1}}},"future":true}`, StateRejected, "r"},
+		{"unrecognised state name", `{"state":"Exploded","reason":"?"}`, StateUnrecognized, "?"},
+		{"malformed JSON", `{"state":`, StatePending, "Gloo's status could not be read"},
+		{"not an object", `"Rejected"`, StatePending, "Gloo's status could not be read"},
+		{"array", `[{"state":2}]`, StatePending, "Gloo's status could not be read"},
+		{"non-integer state", `{"state":2.5,"reason":"x"}`, StatePending, "Gloo's status could not be read"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			state, reason := Verdict([]byte(tt.status), "gloo-system")
+			if state != tt.state || !strings.HasPrefix(reason, tt.reason) || (tt.reason == "" && reason != "") {
+				t.Errorf("Verdict(%s) = %v %q, want %v %q", tt.status, state, reason, tt.state, tt.reason)
+			}
+		})
+	}
+}
+
+
+// Without a reporter, the worst state of every reporter decides.
+func TestVerdictWithoutReporter(t *testing.T) {
+	state, reason := Verdict([]byte(`{"statuses":{"gloo-system":{"state":1},"other-gloo":{"state":2,"reason":"theirs"}}}`), "")
+	if state != StateRejected || reason != "theirs" {
+		t.Fatalf("got %v %q", state, reason)
+	}
 }
