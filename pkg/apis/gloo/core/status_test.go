@@ -308,7 +308,6 @@ func TestVerdict(t *testing.T) {
 	}
 }
 
-
 // Without a reporter, the worst state of every reporter decides.
 func TestVerdictWithoutReporter(t *testing.T) {
 	state, reason := Verdict([]byte(`{"statuses":{"gloo-system":{"state":1},"other-gloo":{"state":2,"reason":"theirs"}}}`), "")
