@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"k8s.io/client-go/rest"
@@ -506,6 +507,14 @@ func (c *Cluster) Stop() {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// Pause freezes the cluster's kube-apiserver (SIGSTOP): its port stays open
+// and its connections stay up, but nothing answers, as a hung member or a
+// network black hole looks to its clients. Resume undoes it.
+func (c *Cluster) Pause() error { return c.process.signal(syscall.SIGSTOP) }
+
+// Resume lets a paused kube-apiserver run again (SIGCONT).
+func (c *Cluster) Resume() error { return c.process.signal(syscall.SIGCONT) }
 
 // WaitReady polls /readyz until it answers ok.
 func (c *Cluster) WaitReady(ctx context.Context, timeout time.Duration) error {

@@ -173,3 +173,13 @@ var errExited = errors.New("process exited")
 // caller starts itself, such as the aggregated server behind
 // `meridianctl install --external-apiserver`.
 func FreePort() (int, error) { return freePort() }
+
+// signal sends sig to the process group, if the process runs.
+func (p *process) signal(sig syscall.Signal) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cmd == nil {
+		return fmt.Errorf("%s is not running", p.name)
+	}
+	return syscall.Kill(-p.cmd.Process.Pid, sig)
+}

@@ -39,6 +39,12 @@ type Options struct {
 	// member: under a steady stream of changes (a large federated rollout)
 	// recomputing after every small batch would cost more than serving.
 	RecomputeInterval time.Duration
+	// ProbeInterval is how often the member's health is checked (GET
+	// /readyz), and ProbeTimeout how long a check may take. The member's
+	// reachability is judged by these checks and by the connection's own
+	// watches, never by a user's request timing out.
+	ProbeInterval time.Duration
+	ProbeTimeout  time.Duration
 	// OnHealthChange, if set, is called whenever the member's Health
 	// changes (reachability, first sync, problems), so that what reports
 	// health (KubernetesCluster status) need not poll for it.
@@ -61,6 +67,11 @@ type Connection struct {
 	maxRV     atomic.Uint64
 	lastKey   uint64
 	removed   bool // Gloo objects dropped for unreachability
+	// glooCancel ends the current Gloo reflectors; a member whose objects
+	// were dropped gets new ones (a full relist) when it answers again.
+	glooCancel  context.CancelFunc
+	watchConfig *rest.Config
+	everSynced  atomic.Bool
 	synced    sync.Map
 	nSyncing  atomic.Int32
 	workloads struct {
@@ -85,6 +96,12 @@ func NewConnection(name string, config *rest.Config, caches *cache.Set, opts Opt
 	}
 	if opts.RecomputeInterval == 0 {
 		opts.RecomputeInterval = time.Second
+	}
+	if opts.ProbeInterval == 0 {
+		opts.ProbeInterval = 2 * time.Second
+	}
+	if opts.ProbeTimeout == 0 {
+		opts.ProbeTimeout = 3 * time.Second
 	}
 	c := &Connection{
 		name: name, config: rest.CopyConfig(config), caches: caches, opts: opts,
@@ -120,14 +137,68 @@ func (c *Connection) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("cluster %s: %w", c.name, err)
 	}
+	c.watchConfig = watchConfig
+	if err := c.startGloo(ctx); err != nil {
+		return err
+	}
+	c.startWorkloadInformers(ctx, kube)
+	go c.probe(ctx, kube.Discovery().RESTClient())
+	go c.loop(ctx)
+	return nil
+}
+
+// startGloo starts one reflector per Gloo kind, under a context of their own.
+func (c *Connection) startGloo(ctx context.Context) error {
+	gctx, cancel := context.WithCancel(ctx)
 	for _, k := range viewsv1alpha1.GlooKinds {
-		if err := c.startGlooReflector(ctx, watchConfig, k); err != nil {
+		if err := c.startGlooReflector(gctx, c.watchConfig, k); err != nil {
+			cancel()
 			return err
 		}
 	}
-	c.startWorkloadInformers(ctx, kube)
-	go c.loop(ctx)
+	c.glooCancel = cancel
 	return nil
+}
+
+// relistGloo replaces the Gloo reflectors with new ones, which list the
+// member afresh: after the member's objects were dropped from the views,
+// watches that survived the outage (a hung member keeps its connections)
+// would only ever bring back the objects that change. Until every kind has
+// listed again, the member counts as not synced, so replies say its objects
+// may be incomplete.
+func (c *Connection) relistGloo(ctx context.Context) {
+	if c.glooCancel != nil {
+		c.glooCancel()
+	}
+	for _, k := range viewsv1alpha1.GlooKinds {
+		c.synced.Delete(k.Kind)
+	}
+	c.health.setUnsynced()
+	if err := c.startGloo(ctx); err != nil {
+		c.log.Error(err, "relisting the member's Gloo objects")
+	}
+}
+
+// probe checks the member's health every ProbeInterval with GET /readyz,
+// bounded by ProbeTimeout: how a hung member is noticed (its watches just
+// go quiet) and how its recovery is noticed (nothing else may ask it).
+func (c *Connection) probe(ctx context.Context, client rest.Interface) {
+	t := time.NewTicker(c.opts.ProbeInterval)
+	defer t.Stop()
+	for {
+		pctx, cancel := context.WithTimeout(ctx, c.opts.ProbeTimeout)
+		err := client.Get().AbsPath("/readyz").Do(pctx).Error()
+		cancel()
+		if ctx.Err() != nil {
+			return
+		}
+		c.health.observe("", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // Stop ends the connection's watches. The member's objects stay in the cache
@@ -184,21 +255,21 @@ func (c *Connection) loop(ctx context.Context) {
 			last = time.Now()
 		case <-tick.C:
 			h := c.health.get()
-			if !h.Reachable && !c.removed && time.Since(h.Since) >= c.opts.RemoveAfter && c.everSynced() {
+			if !h.Reachable && !c.removed && time.Since(h.Since) >= c.opts.RemoveAfter && c.everSynced.Load() {
 				c.log.Info("member unreachable: dropping its Gloo objects from the views until it is back", "for", time.Since(h.Since).Round(time.Second), "reason", h.Message)
 				for _, st := range c.caches.Gloo {
 					st.RemoveCluster(c.name)
 				}
 				c.removed = true
 			}
-			if h.Reachable {
+			if h.Reachable && c.removed {
+				c.log.Info("member answering again after its Gloo objects were dropped: listing them afresh")
+				c.relistGloo(ctx)
 				c.removed = false
 			}
 		}
 	}
 }
-
-func (c *Connection) everSynced() bool { return c.health.get().Synced }
 
 // recomputeInstances runs discovery over this member's current state and
 // replaces its GlooInstances in the cache. Only this member is recomputed.
@@ -312,10 +383,13 @@ func (c *Connection) observeObject(o any) {
 func (c *Connection) watchSynced(ctx context.Context, name string, hasSynced func() bool) {
 	c.nSyncing.Add(1)
 	go func() {
-		if toolscache.WaitForCacheSync(ctx.Done(), hasSynced) {
-			if _, loaded := c.synced.LoadOrStore(name, true); !loaded && c.nSyncing.Add(-1) == 0 {
-				c.health.setSynced()
-			}
+		if !toolscache.WaitForCacheSync(ctx.Done(), hasSynced) {
+			c.nSyncing.Add(-1) // stopped, or replaced by a relist that counts itself
+			return
+		}
+		if _, loaded := c.synced.LoadOrStore(name, true); !loaded && c.nSyncing.Add(-1) == 0 {
+			c.everSynced.Store(true)
+			c.health.setSynced()
 		}
 	}()
 }

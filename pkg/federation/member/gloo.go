@@ -53,7 +53,7 @@ func (c *Connection) startGlooReflector(ctx context.Context, config *rest.Config
 			return w, err
 		},
 	}
-	store := &viewStore{cluster: c.name, store: c.caches.Gloo[k.Resource], conn: c, kind: k.Kind}
+	store := &viewStore{cluster: c.name, store: c.caches.Gloo[k.Resource], conn: c, kind: k.Kind, ctx: ctx}
 	r := toolscache.NewReflectorWithOptions(lw, k.New(), store, toolscache.ReflectorOptions{
 		Name:            fmt.Sprintf("%s/%s", c.name, k.Member.Resource),
 		TypeDescription: k.Member.String(),
@@ -80,6 +80,10 @@ type viewStore struct {
 	store   *cache.Store
 	conn    *Connection
 	synced  atomic.Bool
+	// ctx is the reflector's: once it ends (the reflector was replaced by a
+	// relist), what it still delivers is dropped, not written over the new
+	// reflector's state.
+	ctx context.Context
 }
 
 var _ toolscache.ReflectorStore = (*viewStore)(nil)
@@ -90,6 +94,9 @@ func (s *viewStore) Add(obj any) error    { return s.upsert(obj) }
 func (s *viewStore) Update(obj any) error { return s.upsert(obj) }
 
 func (s *viewStore) upsert(obj any) error {
+	if s.ctx.Err() != nil {
+		return nil
+	}
 	o, rv, err := s.toView(obj)
 	if err != nil {
 		return err
@@ -101,6 +108,9 @@ func (s *viewStore) upsert(obj any) error {
 }
 
 func (s *viewStore) Delete(obj any) error {
+	if s.ctx.Err() != nil {
+		return nil
+	}
 	if d, ok := obj.(toolscache.DeletedFinalStateUnknown); ok {
 		obj = d.Obj
 	}
@@ -114,6 +124,9 @@ func (s *viewStore) Delete(obj any) error {
 }
 
 func (s *viewStore) Replace(list []any, resourceVersion string) error {
+	if s.ctx.Err() != nil {
+		return nil
+	}
 	rv, _ := cache.ParseMemberRV(resourceVersion)
 	objs := make([]cache.Object, 0, len(list))
 	for _, item := range list {

@@ -101,6 +101,17 @@ func (t *healthTracker) setSynced() {
 	}
 }
 
+// setUnsynced marks the member as being read again (a relist is under way).
+func (t *healthTracker) setUnsynced() {
+	t.mu.Lock()
+	changed := t.h.Synced
+	t.h.Synced = false
+	t.mu.Unlock()
+	if changed && t.onChange != nil {
+		t.onChange()
+	}
+}
+
 func (t *healthTracker) problemsMessage() string {
 	if len(t.problems) == 0 {
 		return ""

@@ -1,9 +1,11 @@
 package member
 
 import (
+	"context"
 	"errors"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"k8s.io/client-go/rest"
 	"k8s.io/klog/v2"
@@ -31,5 +33,48 @@ func TestOnHealthChangeIsCalledOnTransitionsOnly(t *testing.T) {
 	step("back", func() { c.health.observe("", nil) }, 4)
 	if h := c.Health(); !h.Reachable || !h.Synced {
 		t.Fatalf("health %+v", h)
+	}
+}
+
+// A relist counts itself: the member is synced again once every replaced
+// watch has listed, even when a relist is itself replaced before it synced
+// (a second outage during the first recovery).
+func TestSyncedAgainAfterRelists(t *testing.T) {
+	c := NewConnection("east", &rest.Config{Host: "https://127.0.0.1:1"}, nil, Options{}, klog.Background())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var a, b atomic.Bool
+	c.watchSynced(ctx, "A", a.Load)
+	c.watchSynced(ctx, "B", b.Load)
+	a.Store(true)
+	b.Store(true)
+	waitSynced := func(want bool) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for c.Health().Synced != want {
+			if time.Now().After(deadline) {
+				t.Fatalf("Synced never became %v", want)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	waitSynced(true)
+
+	// A relist of A that is itself replaced before it lists.
+	c.synced.Delete("A")
+	c.health.setUnsynced()
+	first, stopFirst := context.WithCancel(ctx)
+	c.watchSynced(first, "A", func() bool { return false })
+	stopFirst()
+	var again atomic.Bool
+	c.watchSynced(ctx, "A", again.Load)
+	time.Sleep(300 * time.Millisecond)
+	if c.Health().Synced {
+		t.Fatal("synced before the relist listed")
+	}
+	again.Store(true)
+	waitSynced(true)
+	if !c.everSynced.Load() {
+		t.Fatal("everSynced not kept")
 	}
 }

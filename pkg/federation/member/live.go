@@ -26,7 +26,8 @@ func (c *Connection) LiveVersions(ctx context.Context, k viewsv1alpha1.GlooKind)
 	}
 	list, err := client.Resource(k.Member).List(ctx, metav1.ListOptions{})
 	if err != nil {
-		c.health.observe(k.Kind, err)
+		// A consistent read failing (timed out, rate-limited) says nothing
+		// of the member's health for everyone else: the probe judges that.
 		if apierrors.IsNotFound(err) {
 			return map[string]uint64{}, 0, nil
 		}
