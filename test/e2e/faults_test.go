@@ -124,13 +124,13 @@ var _ = Describe("Faults", func() {
 				g.Expect(warns).NotTo(ContainElement(ContainSubstring("cluster west")), "resourceVersion %q", rv)
 			}
 			g.Expect(informed()).To(Equal(want), "the informer holds every west Upstream again")
-		}).WithContext(ctx).WithTimeout(20*time.Second).WithPolling(250*time.Millisecond).Should(Succeed())
+		}).WithContext(ctx).WithTimeout(20 * time.Second).WithPolling(250 * time.Millisecond).Should(Succeed())
 		AddReportEntry("views complete after west answered again", time.Since(back).Round(100*time.Millisecond).String())
 
 		Eventually(func(g Gomega) {
 			kc, err := views().FedV1alpha1().KubernetesClusters(devenv.MeridianNamespace).Get(ctx, "west", metav1.GetOptions{})
 			g.Expect(err).NotTo(HaveOccurred())
 			g.Expect(meta.IsStatusConditionTrue(kc.Status.Conditions, fedv1alpha1.ConditionReady)).To(BeTrue(), "%+v", kc.Status.Conditions)
-		}).WithContext(ctx).WithTimeout(20 * time.Second).Should(Succeed(), "west's KubernetesCluster is Ready again")
+		}).WithContext(ctx).WithTimeout(20*time.Second).Should(Succeed(), "west's KubernetesCluster is Ready again")
 	}, SpecTimeout(3*time.Minute))
 })

@@ -64,17 +64,17 @@ type Connection struct {
 	// maxRV is the highest member resourceVersion seen on any watch: all
 	// of a member's kinds share its etcd revision, so it orders the
 	// member's GlooInstance recomputations.
-	maxRV     atomic.Uint64
-	lastKey   uint64
-	removed   bool // Gloo objects dropped for unreachability
+	maxRV   atomic.Uint64
+	lastKey uint64
+	removed bool // Gloo objects dropped for unreachability
 	// glooCancel ends the current Gloo reflectors; a member whose objects
 	// were dropped gets new ones (a full relist) when it answers again.
 	glooCancel  context.CancelFunc
 	watchConfig *rest.Config
 	everSynced  atomic.Bool
-	synced    sync.Map
-	nSyncing  atomic.Int32
-	workloads struct {
+	synced      sync.Map
+	nSyncing    atomic.Int32
+	workloads   struct {
 		deployments, daemonSets, services, pods, nodes toolscache.SharedIndexInformer
 	}
 
