@@ -63,7 +63,7 @@ func (o *Options) Flags() (fs cliflag.NamedFlagSets) {
 	m := fs.FlagSet("meridian")
 	m.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "Kubeconfig of the management cluster (where KubernetesClusters live); in-cluster configuration when empty.")
 	m.StringVar(&o.FederationNamespace, "federation-namespace", o.FederationNamespace, "Namespace of the KubernetesCluster registrations and their kubeconfig Secrets.")
-	m.DurationVar(&o.MemberRemoveAfter, "member-remove-after", o.MemberRemoveAfter, "How long a member may be unreachable before its Gloo objects leave the views (its GlooInstances stay, marked unreachable).")
+	m.DurationVar(&o.MemberRemoveAfter, "member-remove-after", o.MemberRemoveAfter, "How long a member may be unreachable (its /readyz health check failing) before its Gloo objects leave the views (its GlooInstances stay, marked unreachable); they are listed afresh once it answers again.")
 	m.DurationVar(&o.MemberTimeout, "member-timeout", o.MemberTimeout, "How long each member gets to answer its part of a consistent list (resourceVersion unset); a slower member is served from cache with a warning.")
 	m.IntVar(&o.WatchHistory, "watch-history", o.WatchHistory, "Events kept per cluster and kind for watches that resume (0: the default).")
 	o.SecureServing.AddFlags(fs.FlagSet("secure serving"))
