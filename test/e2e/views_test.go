@@ -267,6 +267,18 @@ var _ = Describe("The aggregated views, through the real aggregator", func() {
 			}
 			g.Expect(names).To(ContainElement("east.team-a-orders-8080"))
 			g.Expect(names).NotTo(ContainElement("west.team-a-orders-8080"), "alice has no grant for west")
+			// Nor does anything the reply carries name west.
+			for _, rv := range append([]string{list.ResourceVersion}, func() (out []string) {
+				for _, u := range list.Items {
+					out = append(out, u.ResourceVersion)
+				}
+				return out
+			}()...) {
+				v, err := cache.DecodeVector(rv)
+				g.Expect(err).NotTo(HaveOccurred())
+				g.Expect(v).To(HaveKey("east"))
+				g.Expect(v).NotTo(HaveKey("west"), "a resourceVersion alice gets names west")
+			}
 		}).WithContext(ctx).WithTimeout(30 * time.Second).Should(Succeed())
 
 		_, err = alice.ViewsV1alpha1().Upstreams("").List(ctx, metav1.ListOptions{})

@@ -272,3 +272,50 @@ func TestConfirmDetectsAStaleCluster(t *testing.T) {
 		t.Fatal("the cache is newer than the live read: confirmed")
 	}
 }
+
+// A watch for a user who may see only east carries only east in every
+// resourceVersion it sends, and no bookmark moves on west's activity alone:
+// nothing in it tells that west exists.
+func TestWatchRevealsNothingOfHiddenClusters(t *testing.T) {
+	s := newTestStore()
+	s.Replace("east", []Object{upstream("east", "ns", "a", "10", nil)}, 10)
+	s.Replace("west", []Object{upstream("west", "ns", "b", "20", nil)}, 20)
+	visible := func(c string) bool { return c == "east" }
+	w, err := s.Watch(WatchOptions{
+		SendInitialEvents: true, InitialEventsBookmark: true, Bookmarks: true,
+		Filter:  func(c string, _ Object) bool { return visible(c) },
+		Visible: visible,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+	s.Upsert("west", upstream("west", "ns", "b", "21", nil), 21)
+	s.Progress("west", 25)
+	s.Upsert("east", upstream("east", "ns", "a", "11", nil), 11)
+	s.Progress("east", 12)
+	evs := drain(w)
+	var kinds []string
+	for _, ev := range evs {
+		kinds = append(kinds, string(ev.Type))
+		v, err := DecodeVector(ev.Object.(Object).GetResourceVersion())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := v["west"]; ok {
+			t.Errorf("%s event's resourceVersion names west: %v", ev.Type, v)
+		}
+	}
+	equal(t, kinds, []string{"ADDED", "BOOKMARK", "MODIFIED", "BOOKMARK"})
+
+	// Resuming from such a resourceVersion works, and still says nothing of west.
+	last, _ := DecodeVector(evs[len(evs)-1].Object.(Object).GetResourceVersion())
+	w2, err := s.Watch(WatchOptions{From: last, Filter: func(c string, _ Object) bool { return visible(c) }, Visible: visible})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w2.Stop()
+	s.Upsert("east", upstream("east", "ns", "c", "13", nil), 13)
+	got := drain(w2)
+	equal(t, summary(got), []string{"ADDED east.c"})
+}

@@ -26,6 +26,22 @@ func (v Vector) Clone() Vector {
 	return out
 }
 
+// Restrict returns the part of v about the clusters visible reports true
+// for (all of v when visible is nil): what goes into a reply for a user who
+// may see only those, so that no resourceVersion names another cluster.
+func (v Vector) Restrict(visible func(cluster string) bool) Vector {
+	if visible == nil {
+		return v
+	}
+	out := make(Vector, len(v))
+	for c, rv := range v {
+		if visible(c) {
+			out[c] = rv
+		}
+	}
+	return out
+}
+
 // Encode returns the vector as an opaque resourceVersion string: a version
 // byte, then per cluster (sorted by name) uvarint(len(name)), name,
 // uvarint(rv); base64url without padding. Ten clusters with short names fit

@@ -34,6 +34,10 @@ type WatchOptions struct {
 	Bookmarks bool
 	// Filter selects objects (label, field and permission filters); nil keeps all.
 	Filter func(cluster string, o Object) bool
+	// Visible reports the clusters the client may see (nil: all). The
+	// resourceVersions the watch sends name only those, and bookmarks move
+	// only on their progress: nothing in the stream tells of another cluster.
+	Visible func(cluster string) bool
 }
 
 // Watcher is one open watch on a Store. It implements watch.Interface.
@@ -86,10 +90,10 @@ func (s *Store) Watch(opts WatchOptions) (*Watcher, error) {
 		for cluster, rv := range opts.From {
 			cs := s.clusters[cluster]
 			if cs == nil {
-				return nil, gone("cluster %q left the federation (or this server has not connected to it yet)", cluster)
+				return nil, gone("a cluster of that resourceVersion left the federation, or this server has not connected to it yet")
 			}
 			if rv < cs.historyFrom {
-				return nil, gone("the history of cluster %q starts after %d", cluster, rv)
+				return nil, gone("the history kept of a cluster of that resourceVersion starts after it")
 			}
 		}
 		for _, cluster := range sortedClusters(s.clusters) {
@@ -186,7 +190,7 @@ func (w *Watcher) run() {
 		case in.e.typ == "":
 			if in.progress > w.vector[in.cluster] {
 				w.vector[in.cluster] = in.progress
-				if w.opts.Bookmarks && !w.deliver(w.bookmark(false)) {
+				if w.opts.Bookmarks && w.visible(in.cluster) && !w.deliver(w.bookmark(false)) {
 					return
 				}
 			}
@@ -210,6 +214,14 @@ func (w *Watcher) deliver(ev watch.Event) bool {
 		return false
 	}
 }
+
+func (w *Watcher) visible(cluster string) bool {
+	return w.opts.Visible == nil || w.opts.Visible(cluster)
+}
+
+// position is the resourceVersion the watcher sends: its vector, of the
+// clusters the client may see.
+func (w *Watcher) position() string { return w.vector.Restrict(w.opts.Visible).Encode() }
 
 func (w *Watcher) keep(cluster string, o Object) bool {
 	return w.opts.Filter == nil || w.opts.Filter(cluster, o)
@@ -239,12 +251,12 @@ func (w *Watcher) translate(cluster string, e event) (watch.Event, bool) {
 }
 
 func (w *Watcher) event(t watch.EventType, o Object) watch.Event {
-	return watch.Event{Type: t, Object: WithResourceVersion(o, w.vector.Encode())}
+	return watch.Event{Type: t, Object: WithResourceVersion(o, w.position())}
 }
 
 func (w *Watcher) bookmark(initialEnd bool) watch.Event {
 	o := w.store.newObject()
-	o.SetResourceVersion(w.vector.Encode())
+	o.SetResourceVersion(w.position())
 	if initialEnd {
 		o.SetAnnotations(map[string]string{InitialEventsEndAnnotation: "true"})
 	}

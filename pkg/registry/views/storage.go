@@ -111,7 +111,7 @@ func (r *REST) Get(ctx context.Context, name string, _ *metav1.GetOptions) (runt
 	if !ok || !allowed(cluster) {
 		return nil, apierrors.NewNotFound(r.kind.Resource, name)
 	}
-	return cache.WithResourceVersion(o, v.Encode()), nil
+	return cache.WithResourceVersion(o, v.Restrict(allowed).Encode()), nil
 }
 
 // continueToken is the state of a paginated list: the position of the first
@@ -166,12 +166,14 @@ func (r *REST) List(ctx context.Context, opts *metainternalversion.ListOptions) 
 			time.Sleep(20 * time.Millisecond)
 			items, vector = r.store.Snapshot(keep)
 		}
-		if opts.ResourceVersionMatch == metav1.ResourceVersionMatchExact && vector.Encode() != at.Encode() {
+		if opts.ResourceVersionMatch == metav1.ResourceVersionMatchExact && vector.Restrict(allowed).Encode() != at.Encode() {
 			// The views keep no past snapshots to serve an older state from.
 			return nil, apierrors.NewResourceExpired(fmt.Sprintf("resourceVersion %s is no longer the current state and the views keep no older snapshots: list with resourceVersionMatch=NotOlderThan, or without a resourceVersion", opts.ResourceVersion))
 		}
 	}
-	rv := vector.Encode()
+	// Only the clusters the user may see: a resourceVersion naming the
+	// others would tell of them.
+	rv := vector.Restrict(allowed).Encode()
 	if token.RV != "" {
 		rv = token.RV
 		// Items are sorted by (namespace, name), so the page starts after the
@@ -241,7 +243,7 @@ func (r *REST) Watch(ctx context.Context, opts *metainternalversion.ListOptions)
 	if err != nil {
 		return nil, err
 	}
-	wo := cache.WatchOptions{Filter: keep}
+	wo := cache.WatchOptions{Filter: keep, Visible: allowed}
 	if opts != nil {
 		wo.Bookmarks = opts.AllowWatchBookmarks
 		// The generic server sets sendInitialEvents for a watch without a

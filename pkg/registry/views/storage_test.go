@@ -3,6 +3,7 @@ package views
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -215,5 +216,56 @@ func TestStatusColumnIsTheVerdict(t *testing.T) {
 		if state != code.String() || reason != want {
 			t.Errorf("%s: column %s %q, verdict %s %q", raw, state, reason, code, want)
 		}
+	}
+}
+
+// A user who may see only east learns nothing of west from what a list or
+// a get carries: resourceVersions of the list, its items and its continue
+// token name east alone.
+func TestRepliesNameNoHiddenCluster(t *testing.T) {
+	r := upstreamREST(t, fakeAccess{visible: map[string]bool{"east": true}}, map[string][]cache.Object{
+		"east": {upstreamView("east", "prod", "a"), upstreamView("east", "prod", "b")},
+		"west": {upstreamView("west", "prod", "c")},
+	})
+	ctx := requestContext("prod")
+	noWest := func(what, rv string) {
+		t.Helper()
+		v, err := cache.DecodeVector(rv)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if _, ok := v["west"]; ok || v["east"] == 0 {
+			t.Errorf("%s resourceVersion is %v", what, v)
+		}
+	}
+	page, err := r.List(ctx, &metainternalversion.ListOptions{ResourceVersion: "0", Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := page.(*viewsv1alpha1.UpstreamList)
+	noWest("list", list.ResourceVersion)
+	for _, u := range list.Items {
+		noWest("item", u.ResourceVersion)
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(list.Continue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var token continueToken
+	if err := json.Unmarshal(raw, &token); err != nil {
+		t.Fatal(err)
+	}
+	noWest("continue token", token.RV)
+	got, err := r.Get(ctx, "east.a", &metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	noWest("get", got.(*viewsv1alpha1.Upstream).ResourceVersion)
+	if _, err := r.Get(ctx, "west.c", &metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("west's object: want 404, got %v", err)
+	}
+	// The list is consistent with itself at that resourceVersion.
+	if _, err := r.List(ctx, &metainternalversion.ListOptions{ResourceVersion: list.ResourceVersion, ResourceVersionMatch: metav1.ResourceVersionMatchExact}); err != nil {
+		t.Errorf("Exact at the list's own resourceVersion: %v", err)
 	}
 }
