@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"slices"
+	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -133,4 +134,37 @@ var _ = Describe("Faults", func() {
 			g.Expect(meta.IsStatusConditionTrue(kc.Status.Conditions, fedv1alpha1.ConditionReady)).To(BeTrue(), "%+v", kc.Status.Conditions)
 		}).WithContext(ctx).WithTimeout(20*time.Second).Should(Succeed(), "west's KubernetesCluster is Ready again")
 	}, SpecTimeout(3*time.Minute))
+
+	It("100 concurrent consistent lists: all answered, none warns, no member is marked unreachable", func(ctx SpecContext) {
+		waitForMembersInViews(ctx)
+		Eventually(func(g Gomega) {
+			_, warns, err := viewed(ctx, "east", "0")
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(warns).To(BeEmpty())
+		}).WithContext(ctx).WithTimeout(30 * time.Second).Should(Succeed())
+		client := views()
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var failures []string
+		for range 100 {
+			wg.Go(func() {
+				collected := &warnings{}
+				c := views(func(c *rest.Config) { c.WarningHandler = collected; c.QPS, c.Burst = 1000, 1000 })
+				_, err := c.ViewsV1alpha1().Upstreams("team-a").List(ctx, metav1.ListOptions{})
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					failures = append(failures, err.Error())
+				}
+				failures = append(failures, collected.all()...)
+			})
+		}
+		wg.Wait()
+		Expect(failures).To(BeEmpty(), "errors and warnings of 100 concurrent consistent reads")
+		for _, name := range []string{"east", "west"} {
+			kc, err := client.FedV1alpha1().KubernetesClusters(devenv.MeridianNamespace).Get(ctx, name, metav1.GetOptions{})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(meta.IsStatusConditionTrue(kc.Status.Conditions, fedv1alpha1.ConditionReady)).To(BeTrue(), "%s: %+v", name, kc.Status.Conditions)
+		}
+	}, SpecTimeout(2*time.Minute))
 })

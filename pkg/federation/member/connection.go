@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/singleflight"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -77,6 +78,9 @@ type Connection struct {
 	workloads   struct {
 		deployments, daemonSets, services, pods, nodes toolscache.SharedIndexInformer
 	}
+
+	// live shares one in-flight live list per kind among consistent readers.
+	live singleflight.Group
 
 	metaOnce sync.Once
 	meta     metadata.Interface

@@ -15,11 +15,46 @@ import (
 	"github.com/meridianfed/meridian/pkg/federation/cache"
 )
 
+// liveList is one live list of a kind, shared by the readers that asked for
+// it while it ran. Its map is shared too: readers must not modify it.
+type liveList struct {
+	versions map[string]uint64
+	rv       uint64
+}
+
 // LiveVersions lists one Gloo kind on the member, live (a consistent read
 // from the member's etcd), metadata only: the resourceVersion of every
 // object by view name, and the list's resourceVersion. Consistent reads of
-// the views use it to confirm that the cache holds the member's current state.
+// the views use it to confirm that the cache holds the member's current
+// state. Concurrent callers for one kind share one list of the member, so
+// the member's load does not grow with the number of readers; the list runs
+// until the deadline of the caller that started it, and a caller that gives
+// up earlier leaves it running for the others. The map returned is shared:
+// do not modify it.
 func (c *Connection) LiveVersions(ctx context.Context, k viewsv1alpha1.GlooKind) (map[string]uint64, uint64, error) {
+	ch := c.live.DoChan(k.Kind, func() (any, error) {
+		shared := context.WithoutCancel(ctx)
+		if deadline, ok := ctx.Deadline(); ok {
+			var cancel context.CancelFunc
+			shared, cancel = context.WithDeadline(shared, deadline)
+			defer cancel()
+		}
+		versions, rv, err := c.liveVersions(shared, k)
+		return liveList{versions, rv}, err
+	})
+	select {
+	case res := <-ch:
+		if res.Err != nil {
+			return nil, 0, res.Err
+		}
+		l := res.Val.(liveList)
+		return l.versions, l.rv, nil
+	case <-ctx.Done():
+		return nil, 0, ctx.Err()
+	}
+}
+
+func (c *Connection) liveVersions(ctx context.Context, k viewsv1alpha1.GlooKind) (map[string]uint64, uint64, error) {
 	client, err := c.metadataClient()
 	if err != nil {
 		return nil, 0, err
