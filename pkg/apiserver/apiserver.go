@@ -35,6 +35,9 @@ type ExtraConfig struct {
 	Member member.Options
 	// History bounds the watch history kept per cluster and kind.
 	History int
+	// HistoryBytes bounds the size of the objects that history keeps per
+	// cluster and kind.
+	HistoryBytes int64
 	// LiveTimeout bounds each member's part of a consistent read.
 	LiveTimeout time.Duration
 }
@@ -80,7 +83,7 @@ func (c CompletedConfig) New() (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	caches := cache.NewSet(c.ExtraConfig.History)
+	caches := cache.NewSet(c.ExtraConfig.History, c.ExtraConfig.HistoryBytes)
 	registry := clusters.New(kube, meridian, c.ExtraConfig.FederationNamespace, caches, c.ExtraConfig.Member, klog.Background().WithName("clusters"))
 	access := newClusterAccess(c.GenericConfig.Authorization.Authorizer, registry, c.ExtraConfig.LiveTimeout)
 

@@ -12,15 +12,16 @@ type Set struct {
 	Gloo map[string]*Store
 }
 
-// NewSet returns an empty cache for every view kind; history bounds the
-// events kept per cluster and kind (0 for DefaultHistory).
-func NewSet(history int) *Set {
+// NewSet returns an empty cache for every view kind; history and
+// historyBytes bound the events, and the size of their objects, kept per
+// cluster and kind (0 for DefaultHistory and DefaultHistoryBytes).
+func NewSet(history int, historyBytes int64) *Set {
 	s := &Set{
-		GlooInstances: NewStore(func() Object { return &viewsv1alpha1.GlooInstance{} }, history),
+		GlooInstances: NewStoreWithLimits(func() Object { return &viewsv1alpha1.GlooInstance{} }, history, historyBytes),
 		Gloo:          map[string]*Store{},
 	}
 	for _, k := range viewsv1alpha1.GlooKinds {
-		s.Gloo[k.Resource] = NewStore(func() Object { return k.New().(Object) }, history)
+		s.Gloo[k.Resource] = NewStoreWithLimits(func() Object { return k.New().(Object) }, history, historyBytes)
 	}
 	return s
 }

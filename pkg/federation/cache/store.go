@@ -22,6 +22,30 @@ type Object interface {
 // that resume from an earlier resourceVersion.
 const DefaultHistory = 4096
 
+// DefaultHistoryBytes bounds the size of the objects a Store's history keeps
+// per cluster: Gloo Proxies are often megabytes and rewritten often, so a
+// bound by count alone lets the history grow with their size. At the bound
+// the oldest steps are forgotten, and a watch resuming from before them is
+// answered 410, so its client relists.
+const DefaultHistoryBytes = 8 << 20
+
+// objectOverhead approximates what an object costs beyond its spec and
+// status (metadata, maps, the struct itself).
+const objectOverhead = 512
+
+// sizeOf approximates the memory an object holds: the raw spec and status of
+// a Gloo view, plus a fixed overhead.
+func sizeOf(o Object) int64 {
+	n := int64(objectOverhead)
+	if v, ok := o.(interface {
+		RawSpec() []byte
+		RawStatus() []byte
+	}); ok {
+		n += int64(len(v.RawSpec()) + len(v.RawStatus()))
+	}
+	return n
+}
+
 // event is one change of one member's state.
 type event struct {
 	typ watch.EventType
@@ -37,13 +61,16 @@ type clusterState struct {
 	// historyFrom: every event with rv > historyFrom is in history.
 	historyFrom uint64
 	history     []event
+	// historyBytes is the size of the objects history holds (sizeOf).
+	historyBytes int64
 }
 
 // Store holds the view objects of one kind for every member cluster, and
 // serves lists and watches of them.
 type Store struct {
-	newObject func() Object
-	limit     int
+	newObject  func() Object
+	limit      int
+	limitBytes int64
 
 	mu       sync.RWMutex
 	clusters map[string]*clusterState
@@ -53,10 +80,19 @@ type Store struct {
 // NewStore returns an empty store. newObject returns an empty object of the
 // store's kind (used for bookmarks); history bounds the events kept per cluster.
 func NewStore(newObject func() Object, history int) *Store {
+	return NewStoreWithLimits(newObject, history, 0)
+}
+
+// NewStoreWithLimits is NewStore with the history bounded by both a number
+// of events and the size of their objects, per cluster (0: the defaults).
+func NewStoreWithLimits(newObject func() Object, history int, historyBytes int64) *Store {
 	if history <= 0 {
 		history = DefaultHistory
 	}
-	return &Store{newObject: newObject, limit: history, clusters: map[string]*clusterState{}, watchers: map[*Watcher]struct{}{}}
+	if historyBytes <= 0 {
+		historyBytes = DefaultHistoryBytes
+	}
+	return &Store{newObject: newObject, limit: history, limitBytes: historyBytes, clusters: map[string]*clusterState{}, watchers: map[*Watcher]struct{}{}}
 }
 
 func key(namespace, name string) string { return namespace + "/" + name }
@@ -202,16 +238,25 @@ func (s *Store) ensure(cluster string, rv uint64) *clusterState {
 }
 
 // record appends an event to the cluster's history and sends it to watchers.
+// The history then forgets its oldest steps (whole steps only, so that
+// historyFrom stays a step boundary) while it holds more events, or more
+// bytes of objects, than the store's limits.
 func (s *Store) record(cluster string, cs *clusterState, e event) {
 	cs.history = append(cs.history, e)
-	if over := len(cs.history) - s.limit; over > 0 {
-		// Forget whole steps only, so that historyFrom stays a step boundary.
-		cut := over
-		for cut < len(cs.history) && cs.history[cut].rv == cs.history[cut-1].rv {
+	cs.historyBytes += sizeOf(e.obj)
+	cut := 0
+	for cut < len(cs.history) && (len(cs.history)-cut > s.limit || cs.historyBytes > s.limitBytes) {
+		rv := cs.history[cut].rv
+		for cut < len(cs.history) && cs.history[cut].rv == rv {
+			cs.historyBytes -= sizeOf(cs.history[cut].obj)
 			cut++
 		}
-		cs.historyFrom = cs.history[cut-1].rv
-		cs.history = slices.Delete(cs.history, 0, cut)
+		cs.historyFrom = rv
+	}
+	if cut > 0 {
+		// A new slice: the forgotten events' objects must not stay reachable
+		// from the old backing array.
+		cs.history = append([]event(nil), cs.history[cut:]...)
 	}
 	s.broadcast(cluster, e)
 }

@@ -3,6 +3,7 @@ package cache
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -318,4 +319,41 @@ func TestWatchRevealsNothingOfHiddenClusters(t *testing.T) {
 	s.Upsert("east", upstream("east", "ns", "c", "13", nil), 13)
 	got := drain(w2)
 	equal(t, summary(got), []string{"ADDED east.c"})
+}
+
+// The history is bounded by the size of its objects, not only by their
+// number: a 1 MiB object rewritten again and again keeps at most the bound's
+// worth of changes, and a watch from before them is a 410.
+func TestHistoryIsBoundedByBytes(t *testing.T) {
+	s := NewStoreWithLimits(func() Object { return &viewsv1alpha1.Proxy{} }, 0, 3<<20)
+	big := func(rv uint64) Object {
+		return &viewsv1alpha1.Proxy{ObjectMeta: metav1.ObjectMeta{Namespace: "gloo-system", Name: "east.gateway-proxy", ResourceVersion: fmt.Sprint(rv)},
+			Spec: viewsv1alpha1.RawJSON(`{"listeners":"` + strings.Repeat("x", 1<<20) + `"}`)}
+	}
+	s.Replace("east", []Object{big(10)}, 10)
+	for rv := uint64(11); rv <= 60; rv++ {
+		s.Upsert("east", big(rv), rv)
+	}
+	cs := s.clusters["east"]
+	if cs.historyBytes > 3<<20 || len(cs.history) > 3 || len(cs.history) == 0 {
+		t.Fatalf("history holds %d events, %d bytes", len(cs.history), cs.historyBytes)
+	}
+	var sum int64
+	for _, e := range cs.history {
+		sum += sizeOf(e.obj)
+	}
+	if sum != cs.historyBytes {
+		t.Fatalf("accounted %d bytes, holds %d", cs.historyBytes, sum)
+	}
+	if _, err := s.Watch(WatchOptions{From: Vector{"east": 20}}); err == nil {
+		t.Fatal("a watch from a forgotten position was accepted")
+	} else if _, gone := err.(*ErrGone); !gone {
+		t.Fatalf("want ErrGone, got %v", err)
+	}
+	w, err := s.Watch(WatchOptions{From: Vector{"east": 59}})
+	if err != nil {
+		t.Fatalf("a watch from a kept position: %v", err)
+	}
+	defer w.Stop()
+	equal(t, summary(drain(w)), []string{"MODIFIED east.gateway-proxy"})
 }
