@@ -509,17 +509,11 @@ func (t *translation) proxies(vsStatus, gwStatus map[string]core.Status) {
 			}
 			proxy.Spec.Listeners = append(proxy.Spec.Listeners, l)
 		}
-		proxy.Status.Set(t.s.Namespace, core.Status{State: core.StateOf(core.StateAccepted), ReportedBy: reporterGloo})
-		t.out.Statuses[Ref{"Proxy", proxy.Namespace, proxy.Name}] = core.Status{State: core.StateOf(core.StateAccepted), ReportedBy: reporterGloo}
 		if t.persistProxies() {
+			accepted := core.Status{State: core.StateOf(core.StateAccepted), ReportedBy: reporterGloo}
+			proxy.Status.Set(t.s.Namespace, accepted)
+			t.out.Statuses[Ref{"Proxy", proxy.Namespace, proxy.Name}] = accepted
 			t.out.Proxies = append(t.out.Proxies, proxy)
-		}
-	}
-	if !t.persistProxies() {
-		for r := range t.out.Statuses {
-			if r.Kind == "Proxy" {
-				delete(t.out.Statuses, r)
-			}
 		}
 	}
 }

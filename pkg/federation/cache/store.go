@@ -253,11 +253,9 @@ func (s *Store) record(cluster string, cs *clusterState, e event) {
 		}
 		cs.historyFrom = rv
 	}
-	if cut > 0 {
-		// A new slice: the forgotten events' objects must not stay reachable
-		// from the old backing array.
-		cs.history = append([]event(nil), cs.history[cut:]...)
-	}
+	// slices.Delete zeroes the vacated tail, so the forgotten events'
+	// objects do not stay reachable; no new array per trim on this path.
+	cs.history = slices.Delete(cs.history, 0, cut)
 	s.broadcast(cluster, e)
 }
 
