@@ -16,6 +16,12 @@
 // sequence number would be smaller but would send every client that moves
 // between replicas through a relist.)
 //
+// GlooInstances are the exception: each replica computes them from its own
+// watches, so what one holds at a member position depends on when it
+// computed it. Their positions also carry the identity of the process that
+// gave them out (NewReplicaLocalStore), and a watch or list from another
+// replica's position, or from before a restart, is answered 410 Gone.
+//
 // Events of one member that carry the same member resourceVersion (the diff
 // of a relist) form one step: a watcher resumes after the whole step or
 // before it.

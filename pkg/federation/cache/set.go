@@ -6,7 +6,8 @@ import (
 
 // Set is the whole federation cache: one Store per view kind.
 type Set struct {
-	// GlooInstances holds the computed GlooInstances of every member.
+	// GlooInstances holds the computed GlooInstances of every member; its
+	// positions are this replica's own (NewReplicaLocalStore).
 	GlooInstances *Store
 	// Gloo holds the views of Gloo's kinds, by view resource name.
 	Gloo map[string]*Store
@@ -17,7 +18,7 @@ type Set struct {
 // cluster and kind (0 for DefaultHistory and DefaultHistoryBytes).
 func NewSet(history int, historyBytes int64) *Set {
 	s := &Set{
-		GlooInstances: NewStoreWithLimits(func() Object { return &viewsv1alpha1.GlooInstance{} }, history, historyBytes),
+		GlooInstances: NewReplicaLocalStore(func() Object { return &viewsv1alpha1.GlooInstance{} }, history, historyBytes),
 		Gloo:          map[string]*Store{},
 	}
 	for _, k := range viewsv1alpha1.GlooKinds {

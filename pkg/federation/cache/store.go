@@ -2,6 +2,7 @@ package cache
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strings"
@@ -71,6 +72,9 @@ type Store struct {
 	newObject  func() Object
 	limit      int
 	limitBytes int64
+	// replica, when set, makes the store's positions this process's own
+	// (see NewReplicaLocalStore).
+	replica uint64
 
 	mu       sync.RWMutex
 	clusters map[string]*clusterState
@@ -93,6 +97,19 @@ func NewStoreWithLimits(newObject func() Object, history int, historyBytes int64
 		historyBytes = DefaultHistoryBytes
 	}
 	return &Store{newObject: newObject, limit: history, limitBytes: historyBytes, clusters: map[string]*clusterState{}, watchers: map[*Watcher]struct{}{}}
+}
+
+// NewReplicaLocalStore is NewStoreWithLimits for objects each replica
+// computes itself rather than copies from a member (GlooInstances): their
+// content at a member position depends on when the replica computed it, so
+// a position given out by another replica, or by this process before a
+// restart, is not resumable here. Its positions carry a random identity of
+// this store, and a watch or list from another's is answered 410 Gone, so
+// that the client relists instead of silently missing a change.
+func NewReplicaLocalStore(newObject func() Object, history int, historyBytes int64) *Store {
+	s := NewStoreWithLimits(newObject, history, historyBytes)
+	s.replica = rand.Uint64() | 1 // never 0, which means "not replica-local"
+	return s
 }
 
 func key(namespace, name string) string { return namespace + "/" + name }
@@ -275,9 +292,12 @@ func (s *Store) progressLocked(cluster string) {
 
 // vectorLocked is the store's current position.
 func (s *Store) vectorLocked() Vector {
-	v := make(Vector, len(s.clusters))
+	v := make(Vector, len(s.clusters)+1)
 	for n, cs := range s.clusters {
 		v[n] = cs.rv
+	}
+	if s.replica != 0 {
+		v[replicaKey] = s.replica
 	}
 	return v
 }

@@ -357,3 +357,41 @@ func TestHistoryIsBoundedByBytes(t *testing.T) {
 	defer w.Stop()
 	equal(t, summary(drain(w)), []string{"MODIFIED east.gateway-proxy"})
 }
+
+// GlooInstances are computed by each replica from its own watches, so a
+// position one replica gave out says nothing exact about another's: a watch
+// resumed there is a 410 (the client relists), never a silent skip or
+// repeat. Gloo views carry the members' own positions and resume anywhere.
+func TestReplicaLocalPositionsAreGoneOnAnotherReplica(t *testing.T) {
+	a, b := NewSet(0, 0), NewSet(0, 0)
+	for _, s := range []*Set{a, b} {
+		s.GlooInstances.Replace("east", []Object{&viewsv1alpha1.GlooInstance{ObjectMeta: metav1.ObjectMeta{Namespace: "gloo-system", Name: "east-gloo-system"}}}, 7)
+		s.Gloo["upstreams"].Replace("east", []Object{upstream("east", "ns", "a", "7", nil)}, 7)
+	}
+	_, fromA := a.GlooInstances.Snapshot(nil)
+	var g *ErrGone
+	if _, err := b.GlooInstances.Watch(WatchOptions{From: fromA}); !errors.As(err, &g) {
+		t.Fatalf("GlooInstance watch resumed on another replica: got %v, want ErrGone", err)
+	}
+	if _, err := b.GlooInstances.Watch(WatchOptions{From: Vector{"east": 7}}); !errors.As(err, &g) {
+		t.Fatalf("GlooInstance watch from a position without the replica: got %v, want ErrGone", err)
+	}
+	w, err := a.GlooInstances.Watch(WatchOptions{From: fromA})
+	if err != nil {
+		t.Fatalf("GlooInstance watch resumed on the replica that gave the position out: %v", err)
+	}
+	w.Stop()
+	// Restricting a position to the visible clusters keeps its replica.
+	if r := fromA.Restrict(func(string) bool { return false }); len(r) != 1 || r.Comparable(fromA) != nil {
+		t.Fatalf("restricted position %v lost its replica", r)
+	}
+	_, upFromA := a.Gloo["upstreams"].Snapshot(nil)
+	w, err = b.Gloo["upstreams"].Watch(WatchOptions{From: upFromA})
+	if err != nil {
+		t.Fatalf("Upstream watch resumed on another replica: %v", err)
+	}
+	w.Stop()
+	if err := upFromA.Comparable(fromA); err == nil {
+		t.Fatal("positions of different replicas compare")
+	}
+}

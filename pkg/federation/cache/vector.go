@@ -17,6 +17,24 @@ const vectorVersion = 1
 // member resourceVersion up to which the state reflects that member.
 type Vector map[string]uint64
 
+// replicaKey is the entry a replica-local store (NewReplicaLocalStore) adds
+// to its positions: the identity of the server process that gave them out.
+// It cannot be a cluster's name (those are DNS labels).
+const replicaKey = "@replica"
+
+// Comparable reports whether positions v and w belong to the same history:
+// both carry the members' own positions only, or both come from the same
+// replica-local store. Otherwise neither can be judged newer than the other.
+func (v Vector) Comparable(w Vector) error {
+	if v[replicaKey] != w[replicaKey] {
+		return errOtherReplica
+	}
+	return nil
+}
+
+// errOtherReplica: a replica-local position given out by another process.
+var errOtherReplica = errors.New("that resourceVersion was given out by another replica of the server, or by this one before it restarted (GlooInstances are computed by each replica from its own watches)")
+
 // Clone returns an independent copy.
 func (v Vector) Clone() Vector {
 	out := make(Vector, len(v))
@@ -28,14 +46,15 @@ func (v Vector) Clone() Vector {
 
 // Restrict returns the part of v about the clusters visible reports true
 // for (all of v when visible is nil): what goes into a reply for a user who
-// may see only those, so that no resourceVersion names another cluster.
+// may see only those, so that no resourceVersion names another cluster. The
+// replica entry, which names no cluster, stays.
 func (v Vector) Restrict(visible func(cluster string) bool) Vector {
 	if visible == nil {
 		return v
 	}
 	out := make(Vector, len(v))
 	for c, rv := range v {
-		if visible(c) {
+		if c == replicaKey || visible(c) {
 			out[c] = rv
 		}
 	}

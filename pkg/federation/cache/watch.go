@@ -86,8 +86,17 @@ func (s *Store) Watch(opts WatchOptions) (*Watcher, error) {
 		floor:  map[string]uint64{},
 	}
 	var initial []watch.Event
-	if opts.From != nil {
+	if len(opts.From) > 0 {
+		if err := s.vectorLocked().Comparable(opts.From); err != nil {
+			return nil, gone("%v", err)
+		}
+		if s.replica != 0 {
+			w.vector[replicaKey] = s.replica
+		}
 		for cluster, rv := range opts.From {
+			if cluster == replicaKey {
+				continue
+			}
 			cs := s.clusters[cluster]
 			if cs == nil {
 				return nil, gone("a cluster of that resourceVersion left the federation, or this server has not connected to it yet")
@@ -121,6 +130,17 @@ func (s *Store) Watch(opts WatchOptions) (*Watcher, error) {
 			}
 			if cs.rv > rv {
 				w.floor[cluster] = cs.rv
+			}
+		}
+	} else if opts.From != nil {
+		// "Any" position (resourceVersion 0): every object is new.
+		w.vector = s.vectorLocked()
+		w.floor = map[string]uint64(w.vector.Clone())
+		for _, cluster := range sortedClusters(s.clusters) {
+			for _, o := range sortedObjects(s.clusters[cluster].objects) {
+				if w.keep(cluster, o) {
+					initial = append(initial, w.event(watch.Added, o))
+				}
 			}
 		}
 	} else {

@@ -154,7 +154,17 @@ func (r *REST) List(ctx context.Context, opts *metainternalversion.ListOptions) 
 		}
 	}
 	items, vector := r.store.Snapshot(keep)
+	if token.RV != "" {
+		if tv, _ := cache.DecodeVector(token.RV); vector.Comparable(tv) != nil {
+			return nil, apierrors.NewResourceExpired(fmt.Sprintf("%v: start the list again without the continue token", vector.Comparable(tv)))
+		}
+	}
 	if at != nil {
+		if err := vector.Comparable(at); err != nil {
+			// Neither newer nor older can be told; a reflector answered 410
+			// relists without a resourceVersion.
+			return nil, apierrors.NewResourceExpired(fmt.Sprintf("%v: list without a resourceVersion", err))
+		}
 		// NotOlderThan (the default for a resourceVersion): state at least
 		// as new, waiting a moment for the cache to get there, as
 		// kube-apiserver's watch cache does.

@@ -269,3 +269,35 @@ func TestRepliesNameNoHiddenCluster(t *testing.T) {
 		t.Errorf("Exact at the list's own resourceVersion: %v", err)
 	}
 }
+
+// A list at a GlooInstance resourceVersion another replica (or this one
+// before a restart) gave out cannot be judged newer or older: 410, so that
+// a reflector relists without one, rather than a wait that times out or a
+// state older than what the client saw.
+func TestListAtAnotherReplicasPositionIsGone(t *testing.T) {
+	other := cache.NewSet(0, 0)
+	other.GlooInstances.Replace("east", nil, 10)
+	_, foreign := other.GlooInstances.Snapshot(nil)
+
+	mine := cache.NewSet(0, 0)
+	mine.GlooInstances.Replace("east", nil, 10)
+	r := NewREST(Kind{
+		Resource: viewsv1alpha1.Resource("glooinstances"), Kind: "GlooInstance",
+		New:     func() runtime.Object { return &viewsv1alpha1.GlooInstance{} },
+		NewList: func() runtime.Object { return &viewsv1alpha1.GlooInstanceList{} },
+	}, mine.GlooInstances, fakeAccess{})
+	for _, match := range []metav1.ResourceVersionMatch{"", metav1.ResourceVersionMatchNotOlderThan, metav1.ResourceVersionMatchExact} {
+		start := time.Now()
+		_, err := r.List(requestContext(""), &metainternalversion.ListOptions{ResourceVersion: foreign.Encode(), ResourceVersionMatch: match})
+		if !apierrors.IsResourceExpired(err) && !apierrors.IsGone(err) {
+			t.Errorf("match %q: got %v, want 410", match, err)
+		}
+		if d := time.Since(start); d > time.Second {
+			t.Errorf("match %q: answered after %v, want at once", match, d)
+		}
+	}
+	_, own := mine.GlooInstances.Snapshot(nil)
+	if _, err := r.List(requestContext(""), &metainternalversion.ListOptions{ResourceVersion: own.Encode()}); err != nil {
+		t.Errorf("list at this replica's own position: %v", err)
+	}
+}
