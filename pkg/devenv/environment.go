@@ -560,3 +560,40 @@ func waitFor(ctx context.Context, timeout time.Duration, p *process, ready func(
 		}
 	}
 }
+
+// Twin starts a second kube-apiserver of the cluster: the same etcd prefix,
+// certificates and credentials, on another port, as a member's other
+// control-plane node. What is written through it lands in the cluster, so a
+// test can change a member while the member's own server (the one its
+// clients know) is stopped, and then restart it. Stop the twin when done.
+func (c *Cluster) Twin(ctx context.Context) (*Cluster, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	args := make([]string, 0, len(c.process.args))
+	for _, a := range c.process.args {
+		if strings.HasPrefix(a, "--secure-port=") {
+			a = "--secure-port=" + strconv.Itoa(port)
+		}
+		args = append(args, a)
+	}
+	t := &Cluster{
+		Name:      c.Name,
+		URL:       "https://127.0.0.1:" + strconv.Itoa(port),
+		CAData:    c.CAData,
+		port:      port,
+		admin:     c.admin,
+		readyWait: c.readyWait,
+		process: &process{
+			name:    c.Name + " kube-apiserver (twin)",
+			path:    c.process.path,
+			args:    args,
+			logFile: strings.TrimSuffix(c.process.logFile, ".log") + "-twin.log",
+		},
+	}
+	if err := t.Start(ctx); err != nil {
+		return nil, err
+	}
+	return t, nil
+}

@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
@@ -54,7 +55,103 @@ type Meridian struct {
 	// ControllerLog is the controller's log file (when it runs).
 	ControllerLog string
 	replicas      []ControllerReplica
+	// apiservers are the aggregated server's replicas; the first is the
+	// one the APIService routes to.
+	apiservers    []*APIServerReplica
+	apiServerPath string
 	process       *process
+	// args are the server flags every replica shares but its port.
+	args []string
+}
+
+// APIServerReplica is one running meridian-apiserver process. Each listens
+// on its own port and can be reached directly (URL, with the serving CA and
+// a management-cluster credential: the server delegates authentication and
+// authorization to the management cluster), which is how a client that
+// moves between replicas behind a load balancer can be tested without one.
+type APIServerReplica struct {
+	// URL is the replica's https URL on loopback.
+	URL string
+	// Log is its log file.
+	Log  string
+	port int
+	ca   []byte // the serving CA
+	p    *process
+}
+
+// Kill ends the replica with SIGKILL, as a crash or a lost node would.
+func (r *APIServerReplica) Kill() { r.p.kill() }
+
+// Start runs the replica again after Kill, on the same port and flags, and
+// returns once it answers /readyz.
+func (r *APIServerReplica) Start(ctx context.Context, e *Environment) error {
+	if err := r.p.start(); err != nil {
+		return err
+	}
+	return r.WaitReady(ctx, e, 60*time.Second)
+}
+
+// WaitReady polls the replica's /readyz (which includes its members being
+// read) until it answers ok.
+func (r *APIServerReplica) WaitReady(ctx context.Context, e *Environment, timeout time.Duration) error {
+	cfg := e.Management.RESTConfig()
+	cfg.Host = r.URL
+	cfg.CAData = r.ca
+	client, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return err
+	}
+	return waitFor(ctx, timeout, r.p, func() bool {
+		rctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		return client.Discovery().RESTClient().Get().AbsPath("/readyz").Do(rctx).Error() == nil
+	})
+}
+
+// APIServers are the aggregated server's replicas, in the order started;
+// the first is the one behind the APIService.
+func (m *Meridian) APIServers() []*APIServerReplica { return m.apiservers }
+
+// ReplicaConfig returns base (a management-cluster client configuration)
+// pointed straight at a replica, bypassing the aggregator.
+func (m *Meridian) ReplicaConfig(base *rest.Config, r *APIServerReplica) *rest.Config {
+	cfg := rest.CopyConfig(base)
+	cfg.Host = r.URL
+	cfg.CAData = m.ServingCA
+	cfg.CAFile = ""
+	return cfg
+}
+
+// RunAPIServerReplica starts one more replica of the aggregated server, as
+// a Deployment's second pod: same certificate, credentials and flags, its
+// own port and log. It returns once the replica answers /readyz.
+func (m *Meridian) RunAPIServerReplica(ctx context.Context, e *Environment) (*APIServerReplica, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	r := m.newReplica(e, port, filepath.Join(e.Dir, "logs", fmt.Sprintf("meridian-apiserver-%d.log", len(m.apiservers))))
+	if err := r.p.start(); err != nil {
+		return nil, err
+	}
+	e.extra = append(e.extra, r.p)
+	m.apiservers = append(m.apiservers, r)
+	return r, r.WaitReady(ctx, e, 60*time.Second)
+}
+
+func (m *Meridian) newReplica(e *Environment, port int, log string) *APIServerReplica {
+	return &APIServerReplica{
+		URL:  "https://127.0.0.1:" + strconv.Itoa(port),
+		Log:  log,
+		port: port,
+		ca:   m.ServingCA,
+		p: &process{
+			name:    "meridian-apiserver",
+			path:    m.apiServerPath,
+			logFile: log,
+			args:    append([]string{"--secure-port=" + strconv.Itoa(port)}, m.args...),
+		},
+	}
 }
 
 // StartMeridian installs Meridian into the management cluster through
@@ -133,17 +230,12 @@ func (e *Environment) RunMeridianAPIServer(ctx context.Context, opts MeridianOpt
 	}
 
 	m := &Meridian{
-		APIServerURL: "https://127.0.0.1:" + strconv.Itoa(opts.Port),
-		APIServerLog: filepath.Join(e.Dir, "logs", "meridian-apiserver.log"),
-		ServingCA:    serving.Data["ca.crt"],
-	}
-	m.process = &process{
-		name:    "meridian-apiserver",
-		path:    opts.APIServer,
-		logFile: m.APIServerLog,
+		APIServerURL:  "https://127.0.0.1:" + strconv.Itoa(opts.Port),
+		APIServerLog:  filepath.Join(e.Dir, "logs", "meridian-apiserver.log"),
+		ServingCA:     serving.Data["ca.crt"],
+		apiServerPath: opts.APIServer,
 		args: append([]string{
 			"--bind-address=127.0.0.1",
-			"--secure-port=" + strconv.Itoa(opts.Port),
 			"--tls-cert-file=" + certFile,
 			"--tls-private-key-file=" + keyFile,
 			"--kubeconfig=" + kubeconfig,
@@ -153,10 +245,13 @@ func (e *Environment) RunMeridianAPIServer(ctx context.Context, opts MeridianOpt
 			"--v=2",
 		}, opts.ExtraArgs...),
 	}
+	first := m.newReplica(e, opts.Port, m.APIServerLog)
+	m.process = first.p
 	if err := m.process.start(); err != nil {
 		return nil, err
 	}
 	e.extra = append(e.extra, m.process)
+	m.apiservers = append(m.apiservers, first)
 	return m, nil
 }
 

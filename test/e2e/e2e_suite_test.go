@@ -74,6 +74,11 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	AddReportEntry("meridian-apiserver log", meridian.APIServerLog)
 	AddReportEntry("meridian-controller log", meridian.ControllerLog)
 	Expect(env.RegisterMembers(ctx)).To(Succeed())
+	// A second replica, as the Deployment runs (artifacts/apiserver): the
+	// specs that move a client between replicas reach each one directly.
+	second, err := meridian.RunAPIServerReplica(ctx, env)
+	Expect(err).NotTo(HaveOccurred(), "the second meridian-apiserver replica (see its log)")
+	AddReportEntry("meridian-apiserver second replica log", second.Log)
 }, NodeTimeout(5*time.Minute))
 
 // installGloo puts the demo's i-th Gloo installation into member m and runs
