@@ -406,8 +406,12 @@ func judge(f *federated, want, cur *unstructured.Unstructured, readErr error, p 
 		p.State = fedv1alpha1.PlacementFailed
 		if owner == "" {
 			p.Message = fmt.Sprintf("a %s %s/%s that Meridian did not create exists there: left untouched (rename the template, or delete that object to let Meridian place this one)", f.Kind.MemberKind, cur.GetNamespace(), cur.GetName())
-		} else {
+		} else if k, ok := ownerKey(owner); ok && k.Namespace == f.Namespace {
 			p.Message = fmt.Sprintf("%s %s/%s belongs to %s: left untouched", f.Kind.MemberKind, cur.GetNamespace(), cur.GetName(), owner)
+		} else {
+			// Whoever reads this status may not see the owner's namespace:
+			// the status does not name it.
+			p.Message = fmt.Sprintf("%s %s/%s belongs to a federated object of another namespace: left untouched", f.Kind.MemberKind, cur.GetNamespace(), cur.GetName())
 		}
 		return p, false
 	}

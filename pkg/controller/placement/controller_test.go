@@ -69,11 +69,19 @@ func TestJudgeWritesOnlyWhatIsMissingOrChangedAndOwned(t *testing.T) {
 		{name: "another federated object's", cur: with(func(u *unstructured.Unstructured) {
 			u.SetAnnotations(map[string]string{OwnerAnnotation: "FederatedUpstream/fed/other"})
 		}), state: fedv1alpha1.PlacementFailed, message: "belongs to FederatedUpstream/fed/other: left untouched"},
+		// The status is read by whoever may read this federated object: it
+		// names no object of a namespace they may not see.
+		{name: "another namespace's federated object's", cur: with(func(u *unstructured.Unstructured) {
+			u.SetAnnotations(map[string]string{OwnerAnnotation: "FederatedUpstream/team-b/secret-project"})
+		}), state: fedv1alpha1.PlacementFailed, message: "belongs to a federated object of another namespace: left untouched"},
 		{name: "unreadable", readErr: errors.New("connection refused"), state: fedv1alpha1.PlacementFailed, message: "reading the member: connection refused"},
 	} {
 		p, write := judge(f, want, c.cur, c.readErr, placed)
 		if write != c.write || p.State != c.state || p.Drifted != c.drifted || !strings.Contains(p.Message, c.message) {
 			t.Errorf("%s: write %v, %s drifted=%v %q", c.name, write, p.State, p.Drifted, p.Message)
+		}
+		if strings.Contains(p.Message, "team-b") || strings.Contains(p.Message, "secret-project") {
+			t.Errorf("%s: the message names another namespace's object: %q", c.name, p.Message)
 		}
 	}
 }
