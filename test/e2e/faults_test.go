@@ -9,15 +9,18 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	toolscache "k8s.io/client-go/tools/cache"
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
 	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
 	"github.com/meridianfed/meridian/pkg/devenv"
+	meridianclient "github.com/meridianfed/meridian/pkg/generated/clientset/versioned"
 	glooclient "github.com/meridianfed/meridian/pkg/generated/gloo/clientset/versioned"
 	meridianinformers "github.com/meridianfed/meridian/pkg/generated/informers/externalversions"
 )
@@ -135,13 +138,46 @@ var _ = Describe("Faults", func() {
 		}).WithContext(ctx).WithTimeout(20*time.Second).Should(Succeed(), "west's KubernetesCluster is Ready again")
 	}, SpecTimeout(3*time.Minute))
 
-	It("100 concurrent consistent lists: all answered, none warns, no member is marked unreachable", func(ctx SpecContext) {
+	It("100 concurrent consistent lists by a namespace-scoped user: all answered, none warns, no member is marked unreachable, other users unaffected", func(ctx SpecContext) {
 		waitForMembersInViews(ctx)
 		Eventually(func(g Gomega) {
 			_, warns, err := viewed(ctx, "east", "0")
 			g.Expect(err).NotTo(HaveOccurred())
 			g.Expect(warns).To(BeEmpty())
 		}).WithContext(ctx).WithTimeout(30 * time.Second).Should(Succeed())
+		// tenant-load may read the views in team-a, of every cluster.
+		kube := kubernetes.NewForConfigOrDie(env.Management.RESTConfig())
+		ensureManagementNamespace(ctx, "team-a")
+		rb := &rbacv1.RoleBinding{
+			ObjectMeta: metav1.ObjectMeta{Name: "tenant-load-views", Namespace: "team-a"},
+			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "meridian-view"},
+			Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: "tenant-load"}},
+		}
+		crb := &rbacv1.ClusterRoleBinding{
+			ObjectMeta: metav1.ObjectMeta{Name: "tenant-load-clusters"},
+			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "meridian-cluster-viewer"},
+			Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: "tenant-load"}},
+		}
+		_, err := kube.RbacV1().RoleBindings("team-a").Create(ctx, rb, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		_, err = kube.RbacV1().ClusterRoleBindings().Create(ctx, crb, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func(ctx context.Context) {
+			_ = kube.RbacV1().RoleBindings("team-a").Delete(ctx, rb.Name, metav1.DeleteOptions{})
+			_ = kube.RbacV1().ClusterRoleBindings().Delete(ctx, crb.Name, metav1.DeleteOptions{})
+		})
+		tenant := func(collected *warnings) meridianclient.Interface {
+			return views(func(c *rest.Config) {
+				c.WarningHandler = collected
+				c.QPS, c.Burst = 1000, 1000
+				c.Impersonate = rest.ImpersonationConfig{UserName: "tenant-load"}
+			})
+		}
+		Eventually(func() error {
+			_, err := tenant(&warnings{}).ViewsV1alpha1().Upstreams("team-a").List(ctx, metav1.ListOptions{})
+			return err
+		}).WithContext(ctx).WithTimeout(30*time.Second).Should(Succeed(), "the tenant's grants are in force")
+
 		client := views()
 		var wg sync.WaitGroup
 		var mu sync.Mutex
@@ -149,8 +185,7 @@ var _ = Describe("Faults", func() {
 		for range 100 {
 			wg.Go(func() {
 				collected := &warnings{}
-				c := views(func(c *rest.Config) { c.WarningHandler = collected; c.QPS, c.Burst = 1000, 1000 })
-				_, err := c.ViewsV1alpha1().Upstreams("team-a").List(ctx, metav1.ListOptions{})
+				_, err := tenant(collected).ViewsV1alpha1().Upstreams("team-a").List(ctx, metav1.ListOptions{})
 				mu.Lock()
 				defer mu.Unlock()
 				if err != nil {
@@ -159,8 +194,19 @@ var _ = Describe("Faults", func() {
 				failures = append(failures, collected.all()...)
 			})
 		}
+		// Meanwhile another user's consistent reads of every namespace
+		// are answered, without a warning.
+		var others []string
+		for range 5 {
+			_, warns, err := viewed(ctx, "west", "")
+			if err != nil {
+				others = append(others, err.Error())
+			}
+			others = append(others, warns...)
+		}
 		wg.Wait()
 		Expect(failures).To(BeEmpty(), "errors and warnings of 100 concurrent consistent reads")
+		Expect(others).To(BeEmpty(), "errors and warnings of another user reading meanwhile")
 		for _, name := range []string{"east", "west"} {
 			kc, err := client.FedV1alpha1().KubernetesClusters(devenv.MeridianNamespace).Get(ctx, name, metav1.GetOptions{})
 			Expect(err).NotTo(HaveOccurred())

@@ -22,6 +22,7 @@ import (
 	gatewayv1 "github.com/meridianfed/meridian/pkg/apis/gloo/gateway/v1"
 	gloov1 "github.com/meridianfed/meridian/pkg/apis/gloo/gloo/v1"
 	ratelimitv1alpha1 "github.com/meridianfed/meridian/pkg/apis/gloo/ratelimit/v1alpha1"
+	"github.com/meridianfed/meridian/pkg/devenv"
 	glooclient "github.com/meridianfed/meridian/pkg/generated/gloo/clientset/versioned"
 	"github.com/meridianfed/meridian/pkg/manifest"
 )
@@ -88,7 +89,17 @@ func roundTrip[T interface {
 }
 
 func ensureNamespace(ctx context.Context, ns string) {
-	kube := kubernetes.NewForConfigOrDie(env.Member("north").RESTConfig())
+	ensureNamespaceIn(ctx, env.Member("north"), ns)
+}
+
+// ensureManagementNamespace creates a namespace in the management cluster
+// (where RBAC for the views is granted) unless it exists.
+func ensureManagementNamespace(ctx context.Context, ns string) {
+	ensureNamespaceIn(ctx, env.Management, ns)
+}
+
+func ensureNamespaceIn(ctx context.Context, c *devenv.Cluster, ns string) {
+	kube := kubernetes.NewForConfigOrDie(c.RESTConfig())
 	_, err := kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{})
 	if !apierrors.IsAlreadyExists(err) {
 		Expect(err).NotTo(HaveOccurred())
