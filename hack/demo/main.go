@@ -101,7 +101,9 @@ func run(dir string, members []string, meridian devenv.MeridianOptions) error {
 
 	start := time.Now()
 	fmt.Printf("Starting a management cluster and %d member clusters (%s) in %s\n", len(members), strings.Join(members, ", "), dir)
-	env, err := devenv.Start(ctx, devenv.Options{Dir: dir, Members: members, Progress: prefixWriter{"  "}})
+	env, err := devenv.Start(ctx, devenv.Options{Dir: dir, Members: members, Progress: prefixWriter{"  "},
+		// FederatedSecrets may place TLS Secrets into Gloo's namespace.
+		SecretNamespaces: []string{"gloo-system"}})
 	if err != nil {
 		return fmt.Errorf("starting the environment: %w", err)
 	}

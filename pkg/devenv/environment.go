@@ -49,6 +49,10 @@ type Options struct {
 	Progress io.Writer
 	// ReadyTimeout bounds how long Start waits for the servers. Default 90s.
 	ReadyTimeout time.Duration
+	// SecretNamespaces are the namespaces of every member where
+	// FederatedSecrets may place Secrets (RegisterMembers passes them as
+	// `cluster register --secret-namespaces` would).
+	SecretNamespaces []string
 }
 
 // Environment is a running set of real Kubernetes API servers.
@@ -65,6 +69,8 @@ type Environment struct {
 	progress  io.Writer
 	readyWait time.Duration
 	stopOnce  sync.Once
+	// secretNamespaces: see Options.SecretNamespaces.
+	secretNamespaces []string
 }
 
 // Cluster is one kube-apiserver of the environment.
@@ -127,7 +133,7 @@ func Start(ctx context.Context, opts Options) (_ *Environment, err error) {
 			return nil, err
 		}
 	}
-	e := &Environment{Dir: dir, binDir: binDir, progress: opts.Progress, readyWait: opts.ReadyTimeout}
+	e := &Environment{Dir: dir, binDir: binDir, progress: opts.Progress, readyWait: opts.ReadyTimeout, secretNamespaces: opts.SecretNamespaces}
 	if e.readyWait == 0 {
 		e.readyWait = 90 * time.Second
 	}

@@ -400,7 +400,7 @@ func (e *Environment) RegisterMembers(ctx context.Context, names ...string) erro
 			return fmt.Errorf("no member named %q", name)
 		}
 		if err := registration.Register(ctx, e.Management.RESTConfig(), registration.Options{
-			ClusterName: name, Member: m.RESTConfig(), Progress: indent{e},
+			ClusterName: name, Member: m.RESTConfig(), SecretNamespaces: e.secretNamespaces, Progress: indent{e},
 		}); err != nil {
 			return fmt.Errorf("registering %s: %w", name, err)
 		}

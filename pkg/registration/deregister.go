@@ -108,6 +108,9 @@ func removeMemberAccess(ctx context.Context, member kubernetes.Interface, o Opti
 			return fmt.Errorf("deleting %s on the member: %w", s.what, err)
 		}
 	}
+	if err := removeSecretAccess(ctx, member, o.ClusterName); err != nil {
+		return err
+	}
 	bindings, err := member.RbacV1().ClusterRoleBindings().List(ctx, metav1.ListOptions{LabelSelector: ManagedByLabel + "=meridian"})
 	if err != nil {
 		return fmt.Errorf("listing ClusterRoleBindings on the member: %w", err)

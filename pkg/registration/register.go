@@ -53,6 +53,10 @@ type Options struct {
 	RemoteNamespace string
 	// FederationNamespace holds the registration on the management cluster.
 	FederationNamespace string
+	// SecretNamespaces are the member namespaces FederatedSecrets may place
+	// Secrets into; Meridian's credential may write Secrets nowhere else
+	// (see SetSecretNamespaces).
+	SecretNamespaces []string
 	// TokenTTL is the lifetime of the member token (TokenRequest).
 	TokenTTL time.Duration
 	// Progress receives one line per step.
@@ -167,7 +171,7 @@ func Register(ctx context.Context, management *rest.Config, opts Options) (err e
 
 // memberObjects records what ensureMemberAccess created, for rollback.
 type memberObjects struct {
-	namespace, serviceAccount, binding, tokenRole, tokenBinding bool
+	namespace, serviceAccount, binding, tokenRole, tokenBinding, secrets bool
 }
 
 func ensureMemberAccess(ctx context.Context, member kubernetes.Interface, opts Options) (memberObjects, error) {
@@ -185,18 +189,8 @@ func ensureMemberAccess(ctx context.Context, member kubernetes.Interface, opts O
 		return created, fmt.Errorf("creating ServiceAccount %s/%s on the member: %w", sa.Namespace, sa.Name, err)
 	}
 	created.serviceAccount = true
-	role := memberClusterRole()
-	if _, err := member.RbacV1().ClusterRoles().Create(ctx, role, metav1.CreateOptions{}); apierrors.IsAlreadyExists(err) {
-		existing, err := member.RbacV1().ClusterRoles().Get(ctx, role.Name, metav1.GetOptions{})
-		if err == nil {
-			existing.Rules = role.Rules
-			_, err = member.RbacV1().ClusterRoles().Update(ctx, existing, metav1.UpdateOptions{})
-		}
-		if err != nil {
-			return created, fmt.Errorf("updating ClusterRole %s on the member: %w", role.Name, err)
-		}
-	} else if err != nil {
-		return created, fmt.Errorf("creating ClusterRole %s on the member: %w", role.Name, err)
+	if err := ensureClusterRole(ctx, member, memberClusterRole()); err != nil {
+		return created, err
 	}
 	binding := &rbacv1.ClusterRoleBinding{
 		ObjectMeta: metav1.ObjectMeta{Name: ServiceAccountName(opts.ClusterName), Labels: labels},
@@ -221,10 +215,19 @@ func ensureMemberAccess(ctx context.Context, member kubernetes.Interface, opts O
 		return created, fmt.Errorf("creating RoleBinding %s/%s on the member: %w", rb.Namespace, rb.Name, err)
 	}
 	created.tokenBinding = true
+	created.secrets = true
+	if err := SetSecretNamespaces(ctx, member, SecretNamespacesOptions{
+		ClusterName: opts.ClusterName, RemoteNamespace: opts.RemoteNamespace, Namespaces: opts.SecretNamespaces, Progress: opts.Progress,
+	}); err != nil {
+		return created, err
+	}
 	return created, nil
 }
 
 func cleanupMember(ctx context.Context, member kubernetes.Interface, opts Options, created memberObjects) {
+	if created.secrets {
+		_ = removeSecretAccess(ctx, member, opts.ClusterName)
+	}
 	if created.tokenBinding {
 		_ = member.RbacV1().RoleBindings(opts.RemoteNamespace).Delete(ctx, ServiceAccountName(opts.ClusterName), metav1.DeleteOptions{})
 	}
@@ -244,8 +247,9 @@ func cleanupMember(ctx context.Context, member kubernetes.Interface, opts Option
 
 // memberClusterRole is least privilege on a member: read every Gloo kind,
 // the workloads and nodes discovery looks at; write only the Gloo kinds the
-// federation controller places (never Proxies, which Gloo itself writes) and
-// Secrets by name (never listed).
+// federation controller places (never Proxies, which Gloo itself writes).
+// No Secrets: those are granted per namespace, write-only, by
+// SetSecretNamespaces.
 func memberClusterRole() *rbacv1.ClusterRole {
 	read := map[string][]string{}
 	write := map[string][]string{}
@@ -268,10 +272,6 @@ func memberClusterRole() *rbacv1.ClusterRole {
 		}
 	}
 	rules = append(rules,
-		// FederatedSecret places Secrets (TLS certificates Gloo config refers
-		// to). Never list or watch: Meridian reads a member's Secret only by
-		// the name it placed, to check that it owns it.
-		rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"secrets"}, Verbs: []string{"get", "create", "update", "patch", "delete"}},
 		rbacv1.PolicyRule{APIGroups: []string{"apps"}, Resources: []string{"deployments", "daemonsets"}, Verbs: []string{"get", "list", "watch"}},
 		rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"pods", "services", "nodes"}, Verbs: []string{"get", "list", "watch"}},
 	)

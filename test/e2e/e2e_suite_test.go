@@ -21,6 +21,11 @@ import (
 // is where specs create their own objects.
 var memberNames = []string{"east", "west", "north"}
 
+// secretNamespaces are where the members let FederatedSecrets place
+// Secrets: the placement specs' namespaces, and one the credential specs
+// check the admission policy in.
+var secretNamespaces = []string{"team-x", "team-y", "meridian-secrets"}
+
 var (
 	env             *devenv.Environment
 	meridian        *devenv.Meridian
@@ -45,7 +50,7 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 		}
 	})
 
-	env, err = devenv.Start(ctx, devenv.Options{Dir: dir, Members: memberNames, Progress: GinkgoWriter})
+	env, err = devenv.Start(ctx, devenv.Options{Dir: dir, Members: memberNames, Progress: GinkgoWriter, SecretNamespaces: secretNamespaces})
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(env.Stop)
 	env.StopWhenOrphaned()

@@ -22,6 +22,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	applycorev1 "k8s.io/client-go/applyconfigurations/core/v1"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
@@ -29,6 +30,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
+	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
 	"github.com/meridianfed/meridian/pkg/check"
 	"github.com/meridianfed/meridian/pkg/devenv"
 	"github.com/meridianfed/meridian/pkg/install"
@@ -176,7 +178,8 @@ var _ = Describe("meridianctl on a real management cluster: install, register, l
 			if name == "east" {
 				ttl = "10m" // the shortest TokenRequest allows; the renewal spec watches it
 			}
-			r := run(ctx, "", "cluster", "register", "--cluster-name", name, "--remote-kubeconfig", cenv.Member(name).Kubeconfig, "--token-ttl", ttl)
+			r := run(ctx, "", "cluster", "register", "--cluster-name", name, "--remote-kubeconfig", cenv.Member(name).Kubeconfig, "--token-ttl", ttl,
+				"--secret-namespaces", "gloo-system")
 			Expect(r.code).To(Equal(0), r.String())
 			Expect(r.stdout).To(ContainSubstring("cluster " + name + " registered"))
 		}
@@ -214,14 +217,27 @@ var _ = Describe("meridianctl on a real management cluster: install, register, l
 			{"list", "pods", "-A"},
 			{"list", "nodes"},
 			{"watch", "deployments.apps", "-A"},
+			// Renewing its own token; deregistration (deleting the
+			// ServiceAccount) revokes every token it ever got.
 			{"create", "serviceaccounts/" + registration.ServiceAccountName("east"), "--subresource=token", "-n", "meridian-system"},
-			{"create", "secrets", "-n", "gloo-system"}, // FederatedSecret
-			{"get", "secrets/gloo-tls", "-n", "gloo-system"},
+			{"create", "secrets", "-n", "gloo-system"}, // FederatedSecret, in the opted-in namespace only
+			{"delete", "secrets", "-n", "gloo-system"},
 		}
 		denied := [][]string{
 			{"create", "proxies.gloo.solo.io", "-n", "gloo-system"},
+			{"get", "secrets/gloo-tls", "-n", "gloo-system"},
+			{"get", "secrets", "-n", "kube-system"},
+			{"list", "secrets", "-n", "gloo-system"},
 			{"list", "secrets", "-A"},
 			{"watch", "secrets", "-n", "meridian-system"},
+			{"create", "secrets", "-n", "kube-system"},
+			{"update", "secrets", "-n", "default"},
+			{"create", "serviceaccounts/token", "-n", "kube-system"},
+			{"create", "serviceaccounts/default", "--subresource=token", "-n", "kube-system"},
+			{"create", "rolebindings.rbac.authorization.k8s.io", "-n", "gloo-system"},
+			{"create", "clusterrolebindings.rbac.authorization.k8s.io"},
+			{"create", "pods", "-n", "gloo-system"},
+			{"delete", "validatingadmissionpolicies.admissionregistration.k8s.io"},
 			{"create", "deployments.apps", "-n", "gloo-system"},
 			{"delete", "pods", "-n", "gloo-system"},
 			{"list", "configmaps", "-A"},
@@ -235,6 +251,60 @@ var _ = Describe("meridianctl on a real management cluster: install, register, l
 		for _, d := range denied {
 			Expect(canI(d...)).To(BeFalse(), "the member credential may not %v", d)
 		}
+
+		By("writing as the member credential: the admission policy refuses every Secret Meridian did not place, and token Secrets")
+		admin := kubernetes.NewForConfigOrDie(cenv.Member("east").RESTConfig())
+		asMeridian := rest.CopyConfig(cenv.Member("east").RESTConfig())
+		asMeridian.Impersonate = rest.ImpersonationConfig{UserName: sa}
+		meridianKube := kubernetes.NewForConfigOrDie(asMeridian)
+		foreign := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "not-meridians", Namespace: "gloo-system"}, StringData: map[string]string{"password": "hunter2"}}
+		_, err := admin.CoreV1().Secrets("gloo-system").Create(ctx, foreign, metav1.CreateOptions{})
+		if !apierrors.IsAlreadyExists(err) {
+			Expect(err).NotTo(HaveOccurred())
+		}
+		owned := func(name string, typ corev1.SecretType) *corev1.Secret {
+			return &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "gloo-system",
+				Annotations: map[string]string{fedv1alpha1.OwnerAnnotation: "FederatedSecret/fed/" + name}}, Type: typ}
+		}
+		refusals := map[string]error{}
+		_, refusals["create without the owner annotation"] = meridianKube.CoreV1().Secrets("gloo-system").Create(ctx,
+			&corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "unmarked", Namespace: "gloo-system"}}, metav1.CreateOptions{})
+		tokenSecret := owned("steal-a-token", corev1.SecretTypeServiceAccountToken)
+		tokenSecret.Annotations[corev1.ServiceAccountNameKey] = "default"
+		_, refusals["create a token Secret"] = meridianKube.CoreV1().Secrets("gloo-system").Create(ctx, tokenSecret, metav1.CreateOptions{})
+		marked := foreign.DeepCopy()
+		marked.Annotations = map[string]string{fedv1alpha1.OwnerAnnotation: "FederatedSecret/fed/x"}
+		_, refusals["apply over a foreign Secret"] = meridianKube.CoreV1().Secrets("gloo-system").Apply(ctx,
+			applycorev1.Secret("not-meridians", "gloo-system").WithAnnotations(marked.Annotations), metav1.ApplyOptions{FieldManager: "meridian-controller", Force: true})
+		refusals["delete a foreign Secret"] = meridianKube.CoreV1().Secrets("gloo-system").Delete(ctx, "not-meridians", metav1.DeleteOptions{})
+		_, refusals["read a Secret"] = meridianKube.CoreV1().Secrets("gloo-system").Get(ctx, "not-meridians", metav1.GetOptions{})
+		_, refusals["create in a namespace not opted in"] = meridianKube.CoreV1().Secrets("kube-system").Create(ctx, owned("x", corev1.SecretTypeOpaque), metav1.CreateOptions{})
+		for what, err := range refusals {
+			Expect(apierrors.IsForbidden(err)).To(BeTrue(), "%s: got %v", what, err)
+			Expect(err.Error()).NotTo(ContainSubstring("hunter2"), "%s: the refusal carries the Secret's content", what)
+		}
+		got, err := admin.CoreV1().Secrets("gloo-system").Get(ctx, "not-meridians", metav1.GetOptions{})
+		Expect(err).NotTo(HaveOccurred(), "the foreign Secret is still there")
+		Expect(got.Annotations).NotTo(HaveKey(fedv1alpha1.OwnerAnnotation), "and untouched")
+
+		By("what Meridian places it may update and delete")
+		_, err = meridianKube.CoreV1().Secrets("gloo-system").Create(ctx, owned("placed-by-meridian", corev1.SecretTypeOpaque), metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		moved := owned("placed-by-meridian", corev1.SecretTypeOpaque)
+		moved.Annotations[fedv1alpha1.OwnerAnnotation] = "FederatedSecret/other/placed-by-meridian"
+		_, err = meridianKube.CoreV1().Secrets("gloo-system").Update(ctx, moved, metav1.UpdateOptions{})
+		Expect(apierrors.IsForbidden(err)).To(BeTrue(), "a Secret never moves to another owner: got %v", err)
+		Expect(meridianKube.CoreV1().Secrets("gloo-system").Delete(ctx, "placed-by-meridian", metav1.DeleteOptions{})).To(Succeed())
+
+		By("changing the opted-in namespaces later")
+		r := run(ctx, "", "cluster", "secret-namespaces", "team-a", "--cluster-name", "east", "--remote-kubeconfig", cenv.Member("east").Kubeconfig)
+		Expect(r.code).To(Equal(0), r.String())
+		Expect(canI("create", "secrets", "-n", "team-a")).To(BeTrue())
+		Expect(canI("create", "secrets", "-n", "gloo-system")).To(BeFalse())
+		r = run(ctx, "", "cluster", "secret-namespaces", "gloo-system", "--cluster-name", "east", "--remote-kubeconfig", cenv.Member("east").Kubeconfig)
+		Expect(r.code).To(Equal(0), r.String())
+		Expect(canI("create", "secrets", "-n", "gloo-system")).To(BeTrue())
+		Expect(canI("create", "secrets", "-n", "team-a")).To(BeFalse())
 	}, SpecTimeout(2*time.Minute))
 
 	It("check reports the Rejected VirtualService in west with its reference and exits non-zero", func(ctx SpecContext) {

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
@@ -30,7 +31,7 @@ func newClusterCommand(use string, kube *kubeFlags, s streams) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newRegisterCommand(use, kube, s), newDeregisterCommand(use, kube, s), newListCommand(use, kube, s))
+	cmd.AddCommand(newRegisterCommand(use, kube, s), newDeregisterCommand(use, kube, s), newListCommand(use, kube, s), newSecretNamespacesCommand(use, s))
 	return cmd
 }
 
@@ -63,7 +64,10 @@ func newRegisterCommand(use string, kube *kubeFlags, s streams) *cobra.Command {
 On the member: a ServiceAccount meridian-<name> in --remote-namespace, bound to
 ClusterRole meridian-member (read Gloo's kinds, Deployments, DaemonSets, Pods,
 Services and Nodes; write only the Gloo kinds federation places), and a
-short-lived token for it (TokenRequest) that may renew itself.
+short-lived token for it (TokenRequest) that may renew itself. It may read no
+Secret anywhere, and write Secrets only in the --secret-namespaces (where
+FederatedSecrets place them): an admission policy on the member refuses it
+any Secret without Meridian's owner annotation and any token Secret.
 On the management cluster: Secret <name>-kubeconfig holding a kubeconfig
 with the member's CA inlined (TLS is always verified), and the
 KubernetesCluster <name>.
@@ -78,7 +82,10 @@ with nothing left behind on either side.`,
   {cmd} cluster register --cluster-name west --remote-kubeconfig west.kubeconfig
 
   # The management cluster reaches the member at another address than you do
-  {cmd} cluster register --cluster-name east --remote-context east --server-override https://10.0.0.5:6443`),
+  {cmd} cluster register --cluster-name east --remote-context east --server-override https://10.0.0.5:6443
+
+  # FederatedSecrets may place Secrets into gloo-system and team-a there
+  {cmd} cluster register --cluster-name east --remote-context east --secret-namespaces gloo-system,team-a`),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opts.ClusterName == "" {
@@ -111,6 +118,61 @@ with nothing left behind on either side.`,
 	f.StringVar(&opts.FederationNamespace, "federation-namespace", install.DefaultNamespace, "Namespace on the management cluster holding registrations.")
 	f.StringVar(&opts.ServerOverride, "server-override", "", "The member's API server URL as the management cluster reaches it (default: the one in the member's kubeconfig).")
 	f.DurationVar(&opts.TokenTTL, "token-ttl", 24*time.Hour, "Lifetime of the member token.")
+	f.StringSliceVar(&opts.SecretNamespaces, "secret-namespaces", nil, "Member namespaces where FederatedSecrets may place Secrets (none by default; change later with `cluster secret-namespaces`).")
+	return cmd
+}
+
+func newSecretNamespacesCommand(use string, s streams) *cobra.Command {
+	var (
+		opts   registration.SecretNamespacesOptions
+		remote remoteFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "secret-namespaces [NAMESPACE...]",
+		Short: "Set the member namespaces where FederatedSecrets may place Secrets",
+		Long: `Secret-namespaces makes the namespaces given the only ones of the member where
+Meridian's credential may write Secrets (a RoleBinding to ClusterRole
+meridian-member-secret-writer in each, none elsewhere). With no namespace, it
+may write Secrets nowhere. Secrets Meridian placed in a namespace taken away
+stay there, and Meridian can no longer update or remove them: their
+FederatedSecrets' placements say so.`,
+		Example: ex(use, `
+  {cmd} cluster secret-namespaces gloo-system team-a --cluster-name east --remote-context east
+
+  # No Secrets at all
+  {cmd} cluster secret-namespaces --cluster-name east --remote-context east`),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.ClusterName == "" {
+				return fmt.Errorf("--cluster-name is required")
+			}
+			if !remote.given() {
+				return fmt.Errorf("say how to reach the member (--remote-context or --remote-kubeconfig): the grants live there")
+			}
+			cfg, err := remote.config()
+			if err != nil {
+				return err
+			}
+			member, err := kubernetes.NewForConfig(cfg)
+			if err != nil {
+				return err
+			}
+			opts.Namespaces = args
+			opts.Progress = s.err
+			if err := registration.SetSecretNamespaces(cmd.Context(), member, opts); err != nil {
+				return err
+			}
+			if len(args) == 0 {
+				fmt.Fprintf(s.out, "cluster %s: Meridian may write Secrets in no namespace\n", opts.ClusterName)
+			} else {
+				fmt.Fprintf(s.out, "cluster %s: Meridian may write the Secrets it places in %s\n", opts.ClusterName, strings.Join(args, ", "))
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.ClusterName, "cluster-name", "", "The member's name in the federation. Required.")
+	remote.bind(cmd)
+	f.StringVar(&opts.RemoteNamespace, "remote-namespace", install.DefaultNamespace, "Namespace on the member of Meridian's ServiceAccount.")
 	return cmd
 }
 

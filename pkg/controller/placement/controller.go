@@ -27,6 +27,7 @@ import (
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
 	"github.com/meridianfed/meridian/pkg/apis/gloo/core"
+	"github.com/meridianfed/meridian/pkg/registration"
 )
 
 // Options tune the controller.
@@ -382,6 +383,13 @@ func (c *Controller) current(ctx context.Context, ri dynamic.ResourceInterface, 
 			return viewed, false, nil
 		}
 	}
+	if k.Secret {
+		// Meridian's credential may not read a member's Secrets at all: a
+		// Secret is written blind, and the member's admission policy
+		// refuses the write when the Secret there is not this object's
+		// (see registration.SetSecretNamespaces).
+		return nil, true, nil
+	}
 	placedReads.WithLabelValues("member").Inc()
 	cur, err = ri.Get(ctx, ek.Name, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
@@ -504,7 +512,7 @@ func (c *Controller) removeFrom(ctx context.Context, f *federated, kc *fedv1alph
 		}
 	}
 	for ns, name := range candidates {
-		if err := deleteOwned(ctx, ri.Namespace(ns), name, ref); err != nil {
+		if err := deleteOwned(ctx, f.Kind.Secret, ri.Namespace(ns), name, ref); err != nil {
 			stale(ns, "deleting from the member: "+err.Error())
 			continue
 		}
@@ -513,8 +521,18 @@ func (c *Controller) removeFrom(ctx context.Context, f *federated, kc *fedv1alph
 	return out
 }
 
-// deleteOwned deletes one object if, and only if, Meridian owns it.
-func deleteOwned(ctx context.Context, ri dynamic.ResourceInterface, name, ref string) error {
+// deleteOwned deletes one object if, and only if, Meridian owns it. A
+// Secret, which Meridian may not read, is deleted by name: the member's
+// admission policy refuses the deletion of one that does not carry
+// Meridian's owner annotation, which leaves it untouched as for any kind.
+func deleteOwned(ctx context.Context, secret bool, ri dynamic.ResourceInterface, name, ref string) error {
+	if secret {
+		err := ri.Delete(ctx, name, metav1.DeleteOptions{})
+		if apierrors.IsNotFound(err) || apierrors.IsForbidden(err) && strings.Contains(err.Error(), registration.ForeignSecretMessage) {
+			return nil
+		}
+		return err
+	}
 	cur, err := ri.Get(ctx, name, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		return nil

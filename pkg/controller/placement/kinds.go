@@ -63,7 +63,7 @@ var Kinds = func() []Kind {
 // never touched.
 const (
 	OwnerLabel      = "fed.meridian.io/owner"
-	OwnerAnnotation = "fed.meridian.io/owner"
+	OwnerAnnotation = fedv1alpha1.OwnerAnnotation
 	// GenerationAnnotation is the federated object's generation last placed:
 	// an owned object that differs from what that generation says was
 	// changed by hand (drift).

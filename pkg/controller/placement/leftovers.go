@@ -128,7 +128,7 @@ func (c *Controller) sweepLeftovers(ctx context.Context, registered map[string]*
 			continue
 		}
 		dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		err = deleteOwned(dctx, client.Resource(secrets).Namespace(l.Namespace), l.Name, l.Owner)
+		err = deleteOwned(dctx, true, client.Resource(secrets).Namespace(l.Namespace), l.Name, l.Owner)
 		cancel()
 		if err != nil {
 			continue // still unreachable

@@ -57,7 +57,7 @@ func (c *Controller) sweep(ctx context.Context) {
 					continue
 				}
 				dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-				err := deleteOwned(dctx, client.Resource(k.Member).Namespace(o.GetNamespace()), o.GetName(), ref)
+				err := deleteOwned(dctx, k.Secret, client.Resource(k.Member).Namespace(o.GetNamespace()), o.GetName(), ref)
 				cancel()
 				if err == nil {
 					sweptTotal.WithLabelValues(kc.Name).Inc()

@@ -83,3 +83,10 @@ type KubernetesClusterList struct {
 
 	Items []KubernetesCluster `json:"items"`
 }
+
+// OwnerAnnotation marks every object Meridian places in a member with the
+// federated object it belongs to (Kind/namespace/name). It is what proves
+// ownership: the controller never touches an object without it, and on each
+// member an admission policy refuses Meridian's credential any write to a
+// Secret that does not carry it (see registration).
+const OwnerAnnotation = "fed.meridian.io/owner"
