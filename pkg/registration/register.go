@@ -27,7 +27,10 @@ import (
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
 	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
 	meridianclient "github.com/meridianfed/meridian/pkg/generated/clientset/versioned"
+	"github.com/meridianfed/meridian/pkg/memberconfig"
 )
+
+func ptr[T any](v T) *T { return &v }
 
 // MemberClusterRole is the ClusterRole Meridian's credential has on every
 // member: read what discovery and the views need, write only Gloo's kinds
@@ -116,6 +119,15 @@ func Register(ctx context.Context, management *rest.Config, opts Options) (err e
 	if err != nil {
 		return err
 	}
+	server := opts.Member.Host
+	if opts.ServerOverride != "" {
+		server = opts.ServerOverride
+	}
+	// What will be stored must pass the loader the servers use, before
+	// anything is written on either side.
+	if err := memberconfig.Check(ptr(kubeconfigFor(opts.ClusterName, server, caData, "token-to-come"))); err != nil {
+		return fmt.Errorf("the kubeconfig Meridian would store for the member: %w", err)
+	}
 
 	fmt.Fprintf(opts.Progress, "member %s: creating ServiceAccount %s/%s and ClusterRole %s\n", opts.ClusterName, opts.RemoteNamespace, ServiceAccountName(opts.ClusterName), MemberClusterRole)
 	created, err := ensureMemberAccess(ctx, member, opts)
@@ -132,10 +144,6 @@ func Register(ctx context.Context, management *rest.Config, opts Options) (err e
 		&authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: &ttl}}, metav1.CreateOptions{})
 	if err != nil {
 		return fmt.Errorf("requesting a token on the member: %w", err)
-	}
-	server := opts.Member.Host
-	if opts.ServerOverride != "" {
-		server = opts.ServerOverride
 	}
 	kubeconfig, err := clientcmd.Write(kubeconfigFor(opts.ClusterName, server, caData, tr.Status.Token))
 	if err != nil {

@@ -402,6 +402,11 @@ var _ = Describe("meridianctl on a real management cluster: install, register, l
 		Expect(r.code).NotTo(Equal(0), r.String())
 		Expect(r.stderr).To(ContainSubstring("cannot reach the member cluster"))
 
+		// The token would travel in clear: refused before anything is written.
+		r = run(ctx, "", "cluster", "register", "--cluster-name", "north", "--remote-kubeconfig", north.Kubeconfig, "--server-override", "http://127.0.0.1:1")
+		Expect(r.code).NotTo(Equal(0), r.String())
+		Expect(r.stderr).To(ContainSubstring("is not an https URL"))
+
 		r = run(ctx, "", "cluster", "register", "--cluster-name", "east", "--remote-kubeconfig", north.Kubeconfig)
 		Expect(r.code).NotTo(Equal(0), r.String())
 		Expect(r.stderr).To(ContainSubstring(`a cluster named "east" is already registered`))

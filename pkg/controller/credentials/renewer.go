@@ -18,7 +18,7 @@ import (
 	"k8s.io/klog/v2"
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
-	"github.com/meridianfed/meridian/pkg/federation/clusters"
+	"github.com/meridianfed/meridian/pkg/memberconfig"
 )
 
 // DefaultRenewFraction: a token is renewed once two thirds of its lifetime
@@ -52,7 +52,7 @@ func NewRenewer(kube kubernetes.Interface, namespace string, fraction float64, l
 		queue: workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[string](),
 			workqueue.TypedRateLimitingQueueConfig[string]{Name: "credentials"}),
 		memberClient: func(kubeconfig []byte) (kubernetes.Interface, error) {
-			cfg, err := clusters.RESTConfigFromKubeconfig(kubeconfig)
+			cfg, err := memberconfig.Load(kubeconfig)
 			if err != nil {
 				return nil, err
 			}

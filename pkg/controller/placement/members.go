@@ -10,8 +10,8 @@ import (
 	corelisters "k8s.io/client-go/listers/core/v1"
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
-	"github.com/meridianfed/meridian/pkg/federation/clusters"
 	fedlisters "github.com/meridianfed/meridian/pkg/generated/listers/fed/v1alpha1"
+	"github.com/meridianfed/meridian/pkg/memberconfig"
 )
 
 // Members gives clients for the registered member clusters, built from
@@ -62,7 +62,7 @@ func (m *Members) Client(kc *fedv1alpha1.KubernetesCluster) (dynamic.Interface, 
 	if c, ok := m.cache[kc.Name]; ok && c.secretVersion == secret.ResourceVersion {
 		return c.client, nil
 	}
-	cfg, err := clusters.RESTConfigFromKubeconfig(secret.Data[fedv1alpha1.KubeconfigSecretKey])
+	cfg, err := memberconfig.Load(secret.Data[fedv1alpha1.KubeconfigSecretKey])
 	if err != nil {
 		return nil, fmt.Errorf("the kubeconfig Secret of cluster %s: %w", kc.Name, err)
 	}

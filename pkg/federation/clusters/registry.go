@@ -9,7 +9,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -24,7 +23,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	toolscache "k8s.io/client-go/tools/cache"
-	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/klog/v2"
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
@@ -33,6 +31,7 @@ import (
 	"github.com/meridianfed/meridian/pkg/federation/member"
 	meridianclient "github.com/meridianfed/meridian/pkg/generated/clientset/versioned"
 	meridianinformers "github.com/meridianfed/meridian/pkg/generated/informers/externalversions"
+	"github.com/meridianfed/meridian/pkg/memberconfig"
 )
 
 // Status is what the registry knows of one registered cluster.
@@ -265,10 +264,12 @@ func (r *Registry) configFor(kc *fedv1alpha1.KubernetesCluster) (*rest.Config, s
 	if len(data) == 0 {
 		return nil, "", "", fmt.Errorf("kubeconfig Secret %s has no %q key", ref, fedv1alpha1.KubeconfigSecretKey)
 	}
-	cfg, err := RESTConfigFromKubeconfig(data)
+	cfg, err := memberconfig.Load(data)
 	if err != nil {
 		return nil, "", "", fmt.Errorf("kubeconfig Secret %s: %w", ref, err)
 	}
+	cfg.QPS, cfg.Burst = 50, 100
+	cfg.UserAgent = "meridian-apiserver"
 	token := cfg.BearerToken
 	withoutToken := rest.CopyConfig(cfg)
 	withoutToken.BearerToken = ""
@@ -290,23 +291,6 @@ func (b *bearer) RoundTrip(req *http.Request) (*http.Response, error) {
 	req = req.Clone(req.Context())
 	req.Header.Set("Authorization", "Bearer "+*b.token.Load())
 	return b.next.RoundTrip(req)
-}
-
-// RESTConfigFromKubeconfig builds a client configuration for a member from
-// its kubeconfig, refusing configurations that would not verify the
-// member's certificate.
-func RESTConfigFromKubeconfig(data []byte) (*rest.Config, error) {
-	cfg, err := clientcmd.RESTConfigFromKubeConfig(data)
-	if err != nil {
-		// clientcmd's errors describe structure, never credentials.
-		return nil, fmt.Errorf("invalid kubeconfig: %w", err)
-	}
-	if cfg.Insecure {
-		return nil, errors.New("the kubeconfig disables TLS verification (insecure-skip-tls-verify); Meridian only talks to members it can verify: inline the member's CA instead")
-	}
-	cfg.QPS, cfg.Burst = 50, 100
-	cfg.UserAgent = "meridian-apiserver"
-	return cfg, nil
 }
 
 func (r *Registry) stopAll() {
