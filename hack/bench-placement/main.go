@@ -9,7 +9,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -72,7 +74,11 @@ func run(nMembers, nObjects int, opts devenv.MeridianOptions) error {
 			if errs[i] = devenv.InstallCRDs(ctx, m.RESTConfig(), crds...); errs[i] != nil {
 				return
 			}
-			_, errs[i] = kubernetes.NewForConfigOrDie(m.RESTConfig()).CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "bench"}}, metav1.CreateOptions{})
+			for _, ns := range []string{"bench", "bench-hung"} {
+				if _, errs[i] = kubernetes.NewForConfigOrDie(m.RESTConfig()).CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); errs[i] != nil {
+					return
+				}
+			}
 		})
 	}
 	wg.Wait()
@@ -81,6 +87,15 @@ func run(nMembers, nObjects int, opts devenv.MeridianOptions) error {
 			return err
 		}
 	}
+	// The limit: a plain client applying the same objects into the members
+	// directly, as fast as they take them, before Meridian runs (so nothing
+	// else loads the machine); then removed again.
+	direct, err := applyDirect(ctx, env, nObjects)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "applied %d Upstreams directly in %s\n", nObjects*nMembers, direct.Round(time.Millisecond))
+
 	if _, err := env.StartMeridian(ctx, opts); err != nil {
 		return err
 	}
@@ -90,42 +105,28 @@ func run(nMembers, nObjects int, opts devenv.MeridianOptions) error {
 	mgmtCfg := env.Management.RESTConfig()
 	mgmtCfg.QPS, mgmtCfg.Burst = 500, 1000
 	mgmt := dynamic.NewForConfigOrDie(mgmtCfg)
-	if _, err := kubernetes.NewForConfigOrDie(mgmtCfg).CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "bench"}}, metav1.CreateOptions{}); err != nil {
-		return err
+	for _, ns := range []string{"bench", "bench-hung"} {
+		if _, err := kubernetes.NewForConfigOrDie(mgmtCfg).CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
+			return err
+		}
 	}
 
 	start := time.Now()
-	work := make(chan int)
-	var createErr atomic.Value
-	for range 16 {
-		wg.Go(func() {
-			for i := range work {
-				if _, err := mgmt.Resource(fedUpstreams).Namespace("bench").Create(ctx, federatedUpstream(i), metav1.CreateOptions{}); err != nil {
-					createErr.Store(err)
-				}
-			}
-		})
-	}
-	for i := range nObjects {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-	if err, ok := createErr.Load().(error); ok {
+	created, err := createAll(ctx, mgmt, "bench", nObjects)
+	if err != nil {
 		return err
 	}
-	created := time.Since(start)
 	fmt.Fprintf(os.Stderr, "created %d FederatedUpstreams in %s\n", nObjects, created.Round(time.Millisecond))
 
 	want := fmt.Sprintf("%d/%d", nMembers, nMembers)
-	placedAll, err := waitAllPlaced(ctx, mgmt, nObjects, want, start)
+	placedAll, err := waitAllPlaced(ctx, mgmt, "bench", nObjects, want, start)
 	if err != nil {
 		return err
 	}
 	// What is in the members is what the status says.
 	placed := 0
 	for _, m := range env.Members {
-		l, err := dynamic.NewForConfigOrDie(m.RESTConfig()).Resource(schema.GroupVersionResource{Group: "gloo.solo.io", Version: "v1", Resource: "upstreams"}).Namespace("bench").List(ctx, metav1.ListOptions{})
+		l, err := dynamic.NewForConfigOrDie(m.RESTConfig()).Resource(upstreams).Namespace("bench").List(ctx, metav1.ListOptions{})
 		if err != nil {
 			return err
 		}
@@ -134,12 +135,37 @@ func run(nMembers, nObjects int, opts devenv.MeridianOptions) error {
 	if placed != nMembers*nObjects {
 		return fmt.Errorf("the members hold %d placed Upstreams, want %d", placed, nMembers*nObjects)
 	}
+	// The same placement again, into another namespace, with one member
+	// hung (SIGSTOP) from the start: the others must not wait for it.
+	hung := env.Members[len(env.Members)-1]
+	if err := hung.Pause(); err != nil {
+		return err
+	}
+	hungStart := time.Now()
+	if _, err := createAll(ctx, mgmt, "bench-hung", nObjects); err != nil {
+		_ = hung.Resume()
+		return err
+	}
+	hungPlaced, err := waitAllPlaced(ctx, mgmt, "bench-hung", nObjects, fmt.Sprintf("%d/%d", nMembers-1, nMembers), hungStart)
+	if err != nil {
+		_ = hung.Resume()
+		return err
+	}
+	hungReported, err := reportedFor(ctx, mgmt, "bench-hung", hung.Name)
+	_ = hung.Resume()
+	if err != nil {
+		return err
+	}
+
 	fmt.Printf("\n## Federation controller: %d FederatedUpstreams × %d members (%s)\n\n", nObjects, nMembers, time.Now().UTC().Format("2006-01-02"))
 	fmt.Printf("Command: `make bench` (`go run ./hack/bench-placement --members %d --objects %d`), on this machine (%s).\n\n", nMembers, nObjects, cores())
 	fmt.Printf("| measurement | result | target |\n|---|---|---|\n")
 	fmt.Printf("| creating %d FederatedUpstreams in the management cluster (16 clients) | %s | |\n", nObjects, created.Round(time.Millisecond))
 	fmt.Printf("| from the first create until every one reports Placed %s | %s | ≤ 60s |\n", want, placedAll.Round(time.Millisecond))
 	fmt.Printf("| Upstreams written into the members | %d (%.0f per second) | |\n", placed, float64(placed)/placedAll.Seconds())
+	fmt.Printf("| the limit: a plain client server-side applying the same %d Upstreams into the members directly (16 clients per member) | %s (ratio of Meridian's placement to it: %.2f) | ≤ 1.3× |\n", placed, direct.Round(time.Millisecond), placedAll.Seconds()/direct.Seconds())
+	fmt.Printf("| the same placement with member %s hung (SIGSTOP) from the start: until the other %d members hold every object | %s (ratio to the run without the fault: %.2f) | ≤ 1.2× |\n", hung.Name, nMembers-1, hungPlaced.Round(time.Millisecond), hungPlaced.Seconds()/placedAll.Seconds())
+	fmt.Printf("| the hung member's targets, as the status reports them when the others are done | %s | every one not Placed, saying why |\n", hungReported)
 	fmt.Printf("\nOne controller replica; each federated object is written into the members in parallel (a server-side apply per target, after one read of the member: ownership is decided on the member's answer before any write; the controller then follows its objects through the views API) with each member's registered credential, at most 100 requests per second per member; every server of the environment shares the same %s.\n", cores())
 	return nil
 }
@@ -147,7 +173,7 @@ func run(nMembers, nObjects int, opts devenv.MeridianOptions) error {
 // waitAllPlaced watches the FederatedUpstreams (a watch, not repeated
 // lists: the measurement must not load the servers it measures) until every
 // one reports want, and returns the time since start.
-func waitAllPlaced(ctx context.Context, mgmt dynamic.Interface, n int, want string, start time.Time) (time.Duration, error) {
+func waitAllPlaced(ctx context.Context, mgmt dynamic.Interface, namespace string, n int, want string, start time.Time) (time.Duration, error) {
 	placed := map[string]bool{}
 	count := 0 // how many in placed are true
 	var mu sync.Mutex
@@ -175,7 +201,7 @@ func waitAllPlaced(ctx context.Context, mgmt dynamic.Interface, n int, want stri
 			}
 		}
 	}
-	factory := dynamicinformer.NewFilteredDynamicSharedInformerFactory(mgmt, 0, "bench", nil)
+	factory := dynamicinformer.NewFilteredDynamicSharedInformerFactory(mgmt, 0, namespace, nil)
 	_, _ = factory.ForResource(fedUpstreams).Informer().AddEventHandler(toolscache.ResourceEventHandlerFuncs{
 		AddFunc:    observe,
 		UpdateFunc: func(_, o any) { observe(o) },
@@ -196,16 +222,139 @@ func waitAllPlaced(ctx context.Context, mgmt dynamic.Interface, n int, want stri
 	}
 }
 
-func federatedUpstream(i int) *unstructured.Unstructured {
+func federatedUpstream(namespace string, i int) *unstructured.Unstructured {
 	return &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": fedv1alpha1.SchemeGroupVersion.String(),
 		"kind":       "FederatedUpstream",
-		"metadata":   map[string]any{"name": fmt.Sprintf("svc-%04d", i), "namespace": "bench"},
+		"metadata":   map[string]any{"name": fmt.Sprintf("svc-%04d", i), "namespace": namespace},
 		"spec": map[string]any{
-			"template":  map[string]any{"spec": map[string]any{"kube": map[string]any{"serviceName": fmt.Sprintf("svc-%04d", i), "serviceNamespace": "bench", "servicePort": int64(8080)}}},
-			"placement": map[string]any{"clusters": []any{"*"}, "namespaces": []any{"bench"}},
+			"template":  map[string]any{"spec": upstreamSpec(i)},
+			"placement": map[string]any{"clusters": []any{"*"}, "namespaces": []any{namespace}},
 		},
 	}}
+}
+
+func upstreamSpec(i int) map[string]any {
+	return map[string]any{"kube": map[string]any{"serviceName": fmt.Sprintf("svc-%04d", i), "serviceNamespace": "bench", "servicePort": int64(8080)}}
+}
+
+// createAll creates n FederatedUpstreams in namespace with 16 clients.
+func createAll(ctx context.Context, mgmt dynamic.Interface, namespace string, n int) (time.Duration, error) {
+	start := time.Now()
+	work := make(chan int)
+	var createErr atomic.Value
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			for i := range work {
+				if _, err := mgmt.Resource(fedUpstreams).Namespace(namespace).Create(ctx, federatedUpstream(namespace, i), metav1.CreateOptions{}); err != nil {
+					createErr.Store(err)
+				}
+			}
+		})
+	}
+	for i := range n {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	if err, ok := createErr.Load().(error); ok {
+		return 0, err
+	}
+	return time.Since(start), nil
+}
+
+var upstreams = schema.GroupVersionResource{Group: "gloo.solo.io", Version: "v1", Resource: "upstreams"}
+
+// applyDirect server-side applies n Upstreams into every member at once,
+// 16 clients per member, unthrottled, and returns how long until the last
+// was written; then deletes them all again.
+func applyDirect(ctx context.Context, env *devenv.Environment, n int) (time.Duration, error) {
+	start := time.Now()
+	var wg sync.WaitGroup
+	var applyErr atomic.Value
+	for _, m := range env.Members {
+		cfg := m.RESTConfig()
+		cfg.QPS, cfg.Burst = -1, 0
+		client := dynamic.NewForConfigOrDie(cfg).Resource(upstreams).Namespace("bench")
+		work := make(chan int)
+		for range 16 {
+			wg.Go(func() {
+				for i := range work {
+					u := &unstructured.Unstructured{Object: map[string]any{
+						"apiVersion": "gloo.solo.io/v1", "kind": "Upstream",
+						"metadata": map[string]any{"name": fmt.Sprintf("svc-%04d", i), "namespace": "bench"},
+						"spec":     upstreamSpec(i),
+					}}
+					force := true
+					body, _ := u.MarshalJSON()
+					if _, err := client.Patch(ctx, u.GetName(), "application/apply-patch+yaml", body, metav1.PatchOptions{FieldManager: "bench-direct", Force: &force}); err != nil {
+						applyErr.Store(err)
+					}
+				}
+			})
+		}
+		wg.Go(func() {
+			for i := range n {
+				work <- i
+			}
+			close(work)
+		})
+	}
+	wg.Wait()
+	took := time.Since(start)
+	if err, ok := applyErr.Load().(error); ok {
+		return 0, err
+	}
+	for _, m := range env.Members {
+		client := dynamic.NewForConfigOrDie(m.RESTConfig()).Resource(upstreams).Namespace("bench")
+		if err := client.DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{}); err != nil {
+			return 0, err
+		}
+		if l, err := client.List(ctx, metav1.ListOptions{}); err != nil || len(l.Items) > 0 {
+			return 0, fmt.Errorf("member %s still holds the directly applied Upstreams: %v", m.Name, err)
+		}
+	}
+	return took, nil
+}
+
+// reportedFor summarises the placement states the FederatedUpstreams in
+// namespace report for one cluster.
+func reportedFor(ctx context.Context, mgmt dynamic.Interface, namespace, cluster string) (string, error) {
+	list, err := mgmt.Resource(fedUpstreams).Namespace(namespace).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return "", err
+	}
+	states := map[string]int{}
+	example := ""
+	for _, u := range list.Items {
+		placements, _, _ := unstructured.NestedSlice(u.Object, "status", "placements")
+		found := false
+		for _, p := range placements {
+			pm, _ := p.(map[string]any)
+			if pm["cluster"] != cluster {
+				continue
+			}
+			found = true
+			state, _ := pm["state"].(string)
+			states[state]++
+			if msg, _ := pm["message"].(string); example == "" && msg != "" {
+				example = msg
+			}
+		}
+		if !found {
+			states["not reported"]++
+		}
+	}
+	var parts []string
+	for _, st := range slices.Sorted(maps.Keys(states)) {
+		parts = append(parts, fmt.Sprintf("%d %s", states[st], st))
+	}
+	out := strings.Join(parts, ", ")
+	if example != "" {
+		out += fmt.Sprintf(" (e.g. %q)", example)
+	}
+	return out, nil
 }
 
 func cores() string {
