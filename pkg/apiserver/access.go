@@ -112,3 +112,47 @@ func (a *clusterAccess) Warnings(allowed func(string) bool) []string {
 	}
 	return out
 }
+
+// readAccess implements views.ReadAuthorizer with the delegated authorizer:
+// may the user `get` a views.meridian.io resource in a namespace, as RBAC
+// decides for a direct get of that view. Each (resource, namespace) is
+// decided once per request, watches included: as for a Kubernetes watch,
+// a grant revoked later takes effect when the client watches again.
+type readAccess struct {
+	authz authorizer.Authorizer
+}
+
+// MayRead implements views.ReadAuthorizer. An authorizer error denies: a
+// report the server cannot decide on is left out, never shown.
+func (a readAccess) MayRead(ctx context.Context) (func(resource, namespace string) bool, error) {
+	user, ok := genericapirequest.UserFrom(ctx)
+	if !ok {
+		return nil, apierrors.NewUnauthorized("no user in the request")
+	}
+	type key struct{ resource, namespace string }
+	var mu sync.Mutex
+	decided := map[key]bool{}
+	return func(resource, namespace string) bool {
+		k := key{resource, namespace}
+		mu.Lock()
+		ok, known := decided[k]
+		mu.Unlock()
+		if known {
+			return ok
+		}
+		d, _, err := a.authz.Authorize(ctx, authorizer.AttributesRecord{
+			User:            user,
+			Verb:            "get",
+			APIGroup:        viewsv1alpha1.GroupName,
+			APIVersion:      viewsv1alpha1.SchemeGroupVersion.Version,
+			Resource:        resource,
+			Namespace:       namespace,
+			ResourceRequest: true,
+		})
+		ok = err == nil && d == authorizer.DecisionAllow
+		mu.Lock()
+		decided[k] = ok
+		mu.Unlock()
+		return ok
+	}, nil
+}

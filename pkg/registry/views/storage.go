@@ -69,6 +69,7 @@ type REST struct {
 	kind   Kind
 	store  *cache.Store
 	access ClusterAccess
+	reads  ReadAuthorizer
 }
 
 var (
@@ -83,9 +84,10 @@ var (
 	_ rest.SingularNameProvider = (*REST)(nil)
 )
 
-// NewREST returns the storage of a view kind over its cache store.
-func NewREST(kind Kind, store *cache.Store, access ClusterAccess) *REST {
-	return &REST{kind: kind, store: store, access: access}
+// NewREST returns the storage of a view kind over its cache store. reads
+// decides which check reports of a GlooInstance a user may see.
+func NewREST(kind Kind, store *cache.Store, access ClusterAccess, reads ReadAuthorizer) *REST {
+	return &REST{kind: kind, store: store, access: access, reads: reads}
 }
 
 func (r *REST) New() runtime.Object     { return r.kind.New() }
@@ -111,7 +113,30 @@ func (r *REST) Get(ctx context.Context, name string, _ *metav1.GetOptions) (runt
 	if !ok || !allowed(cluster) {
 		return nil, apierrors.NewNotFound(r.kind.Resource, name)
 	}
-	return cache.WithResourceVersion(o, v.Restrict(allowed).Encode()), nil
+	mayRead, err := r.mayRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return redact(cache.WithResourceVersion(o, v.Restrict(allowed).Encode()), mayRead), nil
+}
+
+// mayRead returns, for the storage of GlooInstances, which (view resource,
+// namespace) pairs the user may read: their check reports name objects of
+// other kinds and namespaces. Other kinds get nil: nothing to leave out.
+func (r *REST) mayRead(ctx context.Context) (func(resource, namespace string) bool, error) {
+	if _, ok := r.kind.New().(*viewsv1alpha1.GlooInstance); !ok {
+		return nil, nil
+	}
+	return r.reads.MayRead(ctx)
+}
+
+// redact is what a reply does to each object before it leaves: a
+// GlooInstance loses the check reports the user may not read.
+func redact(o runtime.Object, mayRead func(resource, namespace string) bool) runtime.Object {
+	if gi, ok := o.(*viewsv1alpha1.GlooInstance); ok && mayRead != nil {
+		return redactInstance(gi, mayRead)
+	}
+	return o
 }
 
 // continueToken is the state of a paginated list: the position of the first
@@ -207,10 +232,14 @@ func (r *REST) List(ctx context.Context, opts *metainternalversion.ListOptions) 
 		raw, _ := json.Marshal(continueToken{RV: rv, After: itemKey(items[len(items)-1])})
 		next = base64.RawURLEncoding.EncodeToString(raw)
 	}
+	mayRead, err := r.mayRead(ctx)
+	if err != nil {
+		return nil, err
+	}
 	list := r.kind.NewList()
 	objs := make([]runtime.Object, len(items))
 	for i, o := range items {
-		objs[i] = cache.WithResourceVersion(o, rv)
+		objs[i] = redact(cache.WithResourceVersion(o, rv), mayRead)
 	}
 	if err := meta.SetList(list, objs); err != nil {
 		return nil, err
@@ -281,12 +310,20 @@ func (r *REST) Watch(ctx context.Context, opts *metainternalversion.ListOptions)
 			wo.From = v
 		}
 	}
-	w, err := r.store.Watch(wo)
+	mayRead, err := r.mayRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cw, err := r.store.Watch(wo)
 	if err != nil {
 		if _, ok := err.(*cache.ErrGone); ok {
 			return nil, apierrors.NewResourceExpired(err.Error())
 		}
 		return nil, err
+	}
+	var w watch.Interface = cw
+	if mayRead != nil {
+		w = redactWatch(w, mayRead)
 	}
 	for _, msg := range r.access.Warnings(allowed) {
 		warning.AddWarning(ctx, "", msg)

@@ -50,7 +50,7 @@ func upstreamREST(t *testing.T, access ClusterAccess, objs map[string][]cache.Ob
 		Resource: viewsv1alpha1.Resource("upstreams"), Kind: "Upstream",
 		New:     func() runtime.Object { return &viewsv1alpha1.Upstream{} },
 		NewList: func() runtime.Object { return &viewsv1alpha1.UpstreamList{} },
-	}, store, access)
+	}, store, access, fakeReads{})
 }
 
 func requestContext(ns string) context.Context {
@@ -285,7 +285,7 @@ func TestListAtAnotherReplicasPositionIsGone(t *testing.T) {
 		Resource: viewsv1alpha1.Resource("glooinstances"), Kind: "GlooInstance",
 		New:     func() runtime.Object { return &viewsv1alpha1.GlooInstance{} },
 		NewList: func() runtime.Object { return &viewsv1alpha1.GlooInstanceList{} },
-	}, mine.GlooInstances, fakeAccess{})
+	}, mine.GlooInstances, fakeAccess{}, fakeReads{})
 	for _, match := range []metav1.ResourceVersionMatch{"", metav1.ResourceVersionMatchNotOlderThan, metav1.ResourceVersionMatchExact} {
 		start := time.Now()
 		_, err := r.List(requestContext(""), &metainternalversion.ListOptions{ResourceVersion: foreign.Encode(), ResourceVersionMatch: match})
