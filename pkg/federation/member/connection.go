@@ -300,7 +300,10 @@ func (c *Connection) recomputeInstances() {
 	}
 	for _, k := range viewsv1alpha1.GlooKinds {
 		for _, o := range c.caches.Gloo[k.Resource].ClusterObjects(c.name) {
-			memberName := memberNameOf(c.name, o.GetName())
+			_, memberName, err := viewsv1alpha1.MemberName(o)
+			if err != nil {
+				continue
+			}
 			status := viewStatus(o)
 			if k.Kind == "Settings" {
 				var spec struct {

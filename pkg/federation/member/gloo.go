@@ -3,7 +3,6 @@ package member
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -11,7 +10,6 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/rest"
 	toolscache "k8s.io/client-go/tools/cache"
@@ -153,9 +151,8 @@ func (s *viewStore) UpdateResourceVersion(resourceVersion string) {
 	}
 }
 
-// toView renames a member object into its view: name <cluster>.<name>, the
-// cluster label, no managed fields (memory, and they describe the member's
-// writers, not anything a reader of the view can act on).
+// toView makes a member object its view (viewsv1alpha1.ToView), with the
+// strings that repeat across objects interned.
 func (s *viewStore) toView(obj any) (cache.Object, uint64, error) {
 	o, ok := obj.(cache.Object)
 	if !ok {
@@ -165,25 +162,7 @@ func (s *viewStore) toView(obj any) (cache.Object, uint64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	o.SetName(viewsv1alpha1.ClusterName(s.cluster, o.GetName()))
-	o.SetNamespace(intern(o.GetNamespace()))
-	// Label keys and values repeat across objects (discovered_by,
-	// app=..., gloo's own): interned, every object shares one copy.
-	lbls := make(map[string]string, len(o.GetLabels())+1)
-	for k, v := range o.GetLabels() {
-		lbls[intern(k)] = intern(v)
-	}
-	lbls[viewsv1alpha1.ClusterLabel] = s.cluster
-	o.SetLabels(lbls)
-	if a := o.GetAnnotations(); len(a) > 0 {
-		interned := make(map[string]string, len(a))
-		for k, v := range a {
-			interned[intern(k)] = v
-		}
-		o.SetAnnotations(interned)
-	}
-	o.SetManagedFields(nil)
-	o.GetObjectKind().SetGroupVersionKind(schema.GroupVersionKind{})
+	viewsv1alpha1.ToView(s.cluster, o, intern)
 	return o, rv, nil
 }
 
@@ -216,11 +195,6 @@ var interned = struct {
 	mu sync.Mutex
 	m  map[string]string
 }{m: map[string]string{}}
-
-// memberNameOf returns the member-side name of a view object of cluster.
-func memberNameOf(cluster, viewName string) string {
-	return strings.TrimPrefix(viewName, cluster+".")
-}
 
 // viewSpec and viewStatus return a Gloo view's raw spec and status.
 func viewSpec(o cache.Object) []byte {

@@ -58,7 +58,7 @@ func TestConcurrentLiveReadsShareOneMemberList(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			defer cancel()
 			live, rv, err := c.LiveVersions(ctx, k)
-			if err == nil && (rv != 100 || live["ns/east.a"] != 90) {
+			if err == nil && (rv != 100 || live[viewsv1alpha1.ObjectRef{Namespace: "ns", Name: "a"}] != 90) {
 				t.Errorf("got %v at %d", live, rv)
 			}
 			if err != nil {

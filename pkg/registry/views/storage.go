@@ -372,12 +372,3 @@ func (r *REST) filter(ctx context.Context, opts *metainternalversion.ListOptions
 	}
 	return keep, allowed, nil
 }
-
-// ClusterOf returns the member cluster of a view object (its cluster label).
-func ClusterOf(o metav1.Object) string {
-	if c := o.GetLabels()[viewsv1alpha1.ClusterLabel]; c != "" {
-		return c
-	}
-	c, _, _ := strings.Cut(o.GetName(), ".")
-	return c
-}

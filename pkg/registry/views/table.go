@@ -39,7 +39,7 @@ func (c *TableConverter) ConvertToTable(_ context.Context, obj runtime.Object, _
 		if err != nil {
 			return err
 		}
-		cells := append([]any{m.GetName(), ClusterOf(m)}, c.Cells(o)...)
+		cells := append([]any{m.GetName(), viewsv1alpha1.ClusterOf(m)}, c.Cells(o)...)
 		cells = append(cells, age(m.GetCreationTimestamp()))
 		table.Rows = append(table.Rows, metav1.TableRow{Cells: cells, Object: runtime.RawExtension{Object: o}})
 		return nil
