@@ -364,3 +364,23 @@ func (r *Registry) Confirm(ctx context.Context, kind viewsv1alpha1.GlooKind, sto
 	}
 	return out
 }
+
+// Warnings names every allowed cluster that is not fully served: not
+// connected, unreachable, or still being read (views.ClusterWarner).
+func (r *Registry) Warnings(allowed func(string) bool) []string {
+	var out []string
+	for _, c := range r.Clusters() {
+		if !allowed(c.Name) {
+			continue
+		}
+		switch {
+		case c.Problem != "":
+			out = append(out, fmt.Sprintf("cluster %s is not connected: %s", c.Name, c.Problem))
+		case !c.Health.Reachable && c.Health.Message != "":
+			out = append(out, fmt.Sprintf("cluster %s is unreachable since %s (%s): its objects are from before then, or missing", c.Name, c.Health.Since.UTC().Format("15:04:05Z"), c.Health.Message))
+		case !c.Health.Synced:
+			out = append(out, fmt.Sprintf("cluster %s is still being read: its objects may be incomplete", c.Name))
+		}
+	}
+	return out
+}

@@ -67,7 +67,7 @@ func instanceREST(t *testing.T, reads ReadAuthorizer, objs ...cache.Object) (*RE
 		New:     func() runtime.Object { return &viewsv1alpha1.GlooInstance{} },
 		NewList: func() runtime.Object { return &viewsv1alpha1.GlooInstanceList{} },
 		Table:   GlooInstanceTable(),
-	}, store, fakeAccess{}, reads), store
+	}, storeSource{store}, Deps{Clusters: fakeClusters{}, Reads: reads}), store
 }
 
 func userContext(name, ns string) context.Context {

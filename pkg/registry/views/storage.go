@@ -35,21 +35,6 @@ import (
 // Category is shared by every view: `kubectl get meridian -A` lists them all.
 const Category = "meridian"
 
-// ClusterAccess decides which member clusters a request may see, and which
-// clusters a reply should warn about.
-type ClusterAccess interface {
-	// Allowed returns a function reporting whether the requesting user may
-	// see a cluster's objects.
-	Allowed(ctx context.Context) (func(cluster string) bool, error)
-	// Warnings returns one message per registered cluster that is not fully
-	// served (unreachable, misregistered), for the clusters allowed.
-	Warnings(allowed func(cluster string) bool) []string
-	// Confirm makes the store current for a consistent read of a Gloo kind
-	// (live fan-out to the allowed members) and returns warnings for the
-	// members it could not confirm in time.
-	Confirm(ctx context.Context, kind viewsv1alpha1.GlooKind, store *cache.Store, allowed func(cluster string) bool) []string
-}
-
 // Kind describes one view kind to the storage.
 type Kind struct {
 	Resource   schema.GroupResource
@@ -67,9 +52,8 @@ type Kind struct {
 // REST is the storage of one view kind.
 type REST struct {
 	kind   Kind
-	store  *cache.Store
-	access ClusterAccess
-	reads  ReadAuthorizer
+	source Source
+	deps   Deps
 }
 
 var (
@@ -84,10 +68,20 @@ var (
 	_ rest.SingularNameProvider = (*REST)(nil)
 )
 
-// NewREST returns the storage of a view kind over its cache store. reads
-// decides which check reports of a GlooInstance a user may see.
-func NewREST(kind Kind, store *cache.Store, access ClusterAccess, reads ReadAuthorizer) *REST {
-	return &REST{kind: kind, store: store, access: access, reads: reads}
+// NewREST returns the storage of a view kind over its source. It panics
+// when deps lacks what the kind needs: a storage that could not decide who
+// sees what must not serve.
+func NewREST(kind Kind, source Source, deps Deps) *REST {
+	_, instances := kind.New().(*viewsv1alpha1.GlooInstance)
+	switch {
+	case source == nil || deps.Clusters == nil:
+		panic(fmt.Sprintf("views.NewREST(%s): a source and a cluster authorizer are required", kind.Kind))
+	case instances && deps.Reads == nil:
+		panic(fmt.Sprintf("views.NewREST(%s): a read authorizer is required for GlooInstances", kind.Kind))
+	case kind.Gloo != nil && deps.Consistency == nil:
+		panic(fmt.Sprintf("views.NewREST(%s): a confirmer is required for a Gloo kind", kind.Kind))
+	}
+	return &REST{kind: kind, source: source, deps: deps}
 }
 
 func (r *REST) New() runtime.Object     { return r.kind.New() }
@@ -104,12 +98,12 @@ func (r *REST) ConvertToTable(ctx context.Context, obj runtime.Object, opts runt
 
 // Get returns one view object.
 func (r *REST) Get(ctx context.Context, name string, _ *metav1.GetOptions) (runtime.Object, error) {
-	allowed, err := r.access.Allowed(ctx)
+	allowed, err := r.deps.Clusters.AllowedClusters(ctx)
 	if err != nil {
 		return nil, err
 	}
 	ns := genericapirequest.NamespaceValue(ctx)
-	o, cluster, v, ok := r.store.Get(ns, name)
+	o, cluster, v, ok := r.source.Get(ns, name)
 	if !ok || !allowed(cluster) {
 		return nil, apierrors.NewNotFound(r.kind.Resource, name)
 	}
@@ -127,7 +121,7 @@ func (r *REST) mayRead(ctx context.Context) (func(resource, namespace string) bo
 	if _, ok := r.kind.New().(*viewsv1alpha1.GlooInstance); !ok {
 		return nil, nil
 	}
-	return r.reads.MayRead(ctx)
+	return r.deps.Reads.MayRead(ctx)
 }
 
 // redact is what a reply does to each object before it leaves: a
@@ -170,7 +164,7 @@ func (r *REST) List(ctx context.Context, opts *metainternalversion.ListOptions) 
 	if r.kind.Gloo != nil && opts != nil && opts.ResourceVersion == "" && token.RV == "" {
 		// resourceVersion unset: a consistent read. resourceVersion="0" (and
 		// the pages after the first) are served from the cache as it is.
-		confirmWarnings = r.access.Confirm(ctx, *r.kind.Gloo, r.store, allowed)
+		confirmWarnings = r.deps.Consistency.Confirm(ctx, *r.kind.Gloo, allowed)
 	}
 	var at cache.Vector
 	if opts != nil && token.RV == "" && opts.ResourceVersion != "" && opts.ResourceVersion != "0" {
@@ -178,7 +172,7 @@ func (r *REST) List(ctx context.Context, opts *metainternalversion.ListOptions) 
 			return nil, apierrors.NewBadRequest(fmt.Sprintf("%v: list without a resourceVersion, or with one a list of this API returned", err))
 		}
 	}
-	items, vector := r.store.Snapshot(keep)
+	items, vector := r.source.Snapshot(keep)
 	if token.RV != "" {
 		if tv, _ := cache.DecodeVector(token.RV); vector.Comparable(tv) != nil {
 			return nil, apierrors.NewResourceExpired(fmt.Sprintf("%v: start the list again without the continue token", vector.Comparable(tv)))
@@ -199,7 +193,7 @@ func (r *REST) List(ctx context.Context, opts *metainternalversion.ListOptions) 
 				return nil, apierrors.NewTimeoutError(fmt.Sprintf("the views have not reached resourceVersion %s yet", opts.ResourceVersion), 1)
 			}
 			time.Sleep(20 * time.Millisecond)
-			items, vector = r.store.Snapshot(keep)
+			items, vector = r.source.Snapshot(keep)
 		}
 		if opts.ResourceVersionMatch == metav1.ResourceVersionMatchExact && vector.Restrict(allowed).Encode() != at.Encode() {
 			// The views keep no past snapshots to serve an older state from.
@@ -250,7 +244,7 @@ func (r *REST) List(ctx context.Context, opts *metainternalversion.ListOptions) 
 	}
 	lm.SetResourceVersion(rv)
 	lm.SetContinue(next)
-	for _, w := range append(r.access.Warnings(allowed), confirmWarnings...) {
+	for _, w := range append(r.warnings(allowed), confirmWarnings...) {
 		warning.AddWarning(ctx, "", w)
 	}
 	return list, nil
@@ -314,27 +308,33 @@ func (r *REST) Watch(ctx context.Context, opts *metainternalversion.ListOptions)
 	if err != nil {
 		return nil, err
 	}
-	cw, err := r.store.Watch(wo)
+	w, err := r.source.Watch(wo)
 	if err != nil {
 		if _, ok := err.(*cache.ErrGone); ok {
 			return nil, apierrors.NewResourceExpired(err.Error())
 		}
 		return nil, err
 	}
-	var w watch.Interface = cw
 	if mayRead != nil {
 		w = redactWatch(w, mayRead)
 	}
-	for _, msg := range r.access.Warnings(allowed) {
+	for _, msg := range r.warnings(allowed) {
 		warning.AddWarning(ctx, "", msg)
 	}
 	return w, nil
 }
 
+func (r *REST) warnings(allowed func(string) bool) []string {
+	if r.deps.Warnings == nil {
+		return nil
+	}
+	return r.deps.Warnings.Warnings(allowed)
+}
+
 // filter builds the object filter of a request: namespace, label and field
 // selectors, and the clusters the user may see.
 func (r *REST) filter(ctx context.Context, opts *metainternalversion.ListOptions) (func(string, cache.Object) bool, func(string) bool, error) {
-	allowed, err := r.access.Allowed(ctx)
+	allowed, err := r.deps.Clusters.AllowedClusters(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
