@@ -357,21 +357,6 @@ func (e *ErrGone) Error() string { return "too old resource version: " + e.Reaso
 
 func gone(format string, args ...any) error { return &ErrGone{Reason: fmt.Sprintf(format, args...)} }
 
-// ClusterObjects returns one cluster's objects (shared; do not modify).
-func (s *Store) ClusterObjects(cluster string) []Object {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	cs := s.clusters[cluster]
-	if cs == nil {
-		return nil
-	}
-	out := make([]Object, 0, len(cs.objects))
-	for _, o := range cs.objects {
-		out = append(out, o)
-	}
-	return out
-}
-
 // Confirm reports whether the store's state of a cluster is at least as new
 // as a live listing of the member taken at listRV (live: the member
 // namespace and name of each object → its member resourceVersion). When it is, the cluster's position advances to

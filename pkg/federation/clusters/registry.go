@@ -238,7 +238,7 @@ func (r *Registry) reconcile(ctx context.Context) {
 			cfg.BearerToken = ""
 			cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper { return &bearer{token: token, next: rt} }
 		}
-		conn := member.NewConnection(name, cfg, r.caches, r.opts, r.log)
+		conn := member.NewConnection(name, cfg, sinksOf(r.caches), r.opts, r.log)
 		if err := conn.Start(ctx); err != nil {
 			r.problems[name] = err.Error()
 			continue
@@ -383,4 +383,13 @@ func (r *Registry) Warnings(allowed func(string) bool) []string {
 		}
 	}
 	return out
+}
+
+// sinksOf is the federation cache as what member connections publish into.
+func sinksOf(caches *cache.Set) member.Sinks {
+	sinks := member.Sinks{GlooInstances: caches.GlooInstances, Gloo: map[string]member.Sink{}}
+	for resource, st := range caches.Gloo {
+		sinks.Gloo[resource] = st
+	}
+	return sinks
 }
