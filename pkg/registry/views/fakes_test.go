@@ -58,7 +58,7 @@ func (f *fakeConfirmer) Confirm(_ context.Context, kind viewsv1alpha1.GlooKind, 
 		}
 	}
 	f.mu.Lock()
-	f.calls = append(f.calls, fmt.Sprint(kind.Kind, seen))
+	f.calls = append(f.calls, fmt.Sprintf("%s %v", kind.Kind, seen))
 	f.mu.Unlock()
 	return out
 }
