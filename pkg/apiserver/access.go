@@ -2,11 +2,11 @@ package apiserver
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/apiserver/pkg/authorization/authorizer"
 	genericapirequest "k8s.io/apiserver/pkg/endpoints/request"
 
@@ -25,32 +25,49 @@ import (
 // ClusterRoleBinding. See docs/rbac.md.
 const ClusterViewVerb = "view"
 
-// clusterAccess implements the per-cluster visibility rule with the
-// delegated authorizer (SubjectAccessReviews against the management
-// cluster, cached by k8s.io/apiserver's delegating authorizer).
+// clusterAccess implements views.ClusterAuthorizer, the per-cluster
+// visibility rule, with the delegated authorizer (SubjectAccessReviews
+// against the management cluster, cached by k8s.io/apiserver's delegating
+// authorizer).
 type clusterAccess struct {
-	authz       authorizer.Authorizer
+	authz authorizer.Authorizer
+	// clusters lists the registered clusters, decided up front.
+	clusters func() []clusters.Status
+}
+
+// consistency implements views.Confirmer with the registry's live fan-out
+// into the cache's store of the kind.
+type consistency struct {
 	registry    *clusters.Registry
+	caches      *cache.Set
 	liveTimeout time.Duration
 }
 
-func newClusterAccess(authz authorizer.Authorizer, registry *clusters.Registry, liveTimeout time.Duration) *clusterAccess {
-	if liveTimeout == 0 {
-		liveTimeout = 3 * time.Second
+func (c consistency) Confirm(ctx context.Context, kind viewsv1alpha1.GlooKind, allowed func(string) bool) []string {
+	timeout := c.liveTimeout
+	if timeout == 0 {
+		timeout = 3 * time.Second
 	}
-	return &clusterAccess{authz: authz, registry: registry, liveTimeout: liveTimeout}
+	return c.registry.Confirm(ctx, kind, c.caches.Gloo[kind.Resource], allowed, timeout)
 }
 
-// Confirm implements views.ClusterAccess with the registry's live fan-out.
-func (a *clusterAccess) Confirm(ctx context.Context, kind viewsv1alpha1.GlooKind, store *cache.Store, allowed func(string) bool) []string {
-	return a.registry.Confirm(ctx, kind, store, allowed, a.liveTimeout)
+// storeSource is a cache store as a views.Source (whose Watch returns the
+// watch.Interface the storage serves).
+type storeSource struct{ *cache.Store }
+
+func (s storeSource) Watch(opts cache.WatchOptions) (watch.Interface, error) {
+	w, err := s.Store.Watch(opts)
+	if err != nil {
+		return nil, err
+	}
+	return w, nil
 }
 
-// Allowed decides every registered cluster up front, in parallel, so the
+// AllowedClusters decides every registered cluster up front, in parallel, so the
 // returned function is a map lookup (it runs for every object of a list).
 // A cluster that registers later is decided when first asked about; that
 // happens in a watcher's own goroutine, never under the cache's lock.
-func (a *clusterAccess) Allowed(ctx context.Context) (func(string) bool, error) {
+func (a *clusterAccess) AllowedClusters(ctx context.Context) (func(string) bool, error) {
 	user, ok := genericapirequest.UserFrom(ctx)
 	if !ok {
 		return nil, apierrors.NewUnauthorized("no user in the request")
@@ -70,7 +87,7 @@ func (a *clusterAccess) Allowed(ctx context.Context) (func(string) bool, error) 
 	var mu sync.Mutex
 	decided := map[string]bool{}
 	var wg sync.WaitGroup
-	for _, c := range a.registry.Clusters() {
+	for _, c := range a.clusters() {
 		wg.Go(func() {
 			ok := decide(c.Name)
 			mu.Lock()
@@ -94,21 +111,46 @@ func (a *clusterAccess) Allowed(ctx context.Context) (func(string) bool, error) 
 	}, nil
 }
 
-// Warnings names every visible cluster that is not fully served.
-func (a *clusterAccess) Warnings(allowed func(string) bool) []string {
-	var out []string
-	for _, c := range a.registry.Clusters() {
-		if !allowed(c.Name) {
-			continue
-		}
-		switch {
-		case c.Problem != "":
-			out = append(out, fmt.Sprintf("cluster %s is not connected: %s", c.Name, c.Problem))
-		case !c.Health.Reachable && c.Health.Message != "":
-			out = append(out, fmt.Sprintf("cluster %s is unreachable since %s (%s): its objects are from before then, or missing", c.Name, c.Health.Since.UTC().Format("15:04:05Z"), c.Health.Message))
-		case !c.Health.Synced:
-			out = append(out, fmt.Sprintf("cluster %s is still being read: its objects may be incomplete", c.Name))
-		}
+// readAccess implements views.ReadAuthorizer with the delegated authorizer:
+// may the user `get` a views.meridian.io resource in a namespace, as RBAC
+// decides for a direct get of that view. Each (resource, namespace) is
+// decided once per request, watches included: as for a Kubernetes watch,
+// a grant revoked later takes effect when the client watches again.
+type readAccess struct {
+	authz authorizer.Authorizer
+}
+
+// MayRead implements views.ReadAuthorizer. An authorizer error denies: a
+// report the server cannot decide on is left out, never shown.
+func (a readAccess) MayRead(ctx context.Context) (func(resource, namespace string) bool, error) {
+	user, ok := genericapirequest.UserFrom(ctx)
+	if !ok {
+		return nil, apierrors.NewUnauthorized("no user in the request")
 	}
-	return out
+	type key struct{ resource, namespace string }
+	var mu sync.Mutex
+	decided := map[key]bool{}
+	return func(resource, namespace string) bool {
+		k := key{resource, namespace}
+		mu.Lock()
+		ok, known := decided[k]
+		mu.Unlock()
+		if known {
+			return ok
+		}
+		d, _, err := a.authz.Authorize(ctx, authorizer.AttributesRecord{
+			User:            user,
+			Verb:            "get",
+			APIGroup:        viewsv1alpha1.GroupName,
+			APIVersion:      viewsv1alpha1.SchemeGroupVersion.Version,
+			Resource:        resource,
+			Namespace:       namespace,
+			ResourceRequest: true,
+		})
+		ok = err == nil && d == authorizer.DecisionAllow
+		mu.Lock()
+		decided[k] = ok
+		mu.Unlock()
+		return ok
+	}, nil
 }

@@ -85,7 +85,13 @@ func (c CompletedConfig) New() (*Server, error) {
 	}
 	caches := cache.NewSet(c.ExtraConfig.History, c.ExtraConfig.HistoryBytes)
 	registry := clusters.New(kube, meridian, c.ExtraConfig.FederationNamespace, caches, c.ExtraConfig.Member, klog.Background().WithName("clusters"))
-	access := newClusterAccess(c.GenericConfig.Authorization.Authorizer, registry, c.ExtraConfig.LiveTimeout)
+	authz := c.GenericConfig.Authorization.Authorizer
+	deps := viewsregistry.Deps{
+		Clusters:    &clusterAccess{authz: authz, clusters: registry.Clusters},
+		Reads:       readAccess{authz: authz},
+		Warnings:    registry,
+		Consistency: consistency{registry: registry, caches: caches, liveTimeout: c.ExtraConfig.LiveTimeout},
+	}
 
 	storage := map[string]rest.Storage{
 		"glooinstances": viewsregistry.NewREST(viewsregistry.Kind{
@@ -96,7 +102,7 @@ func (c CompletedConfig) New() (*Server, error) {
 			New:        func() runtime.Object { return &viewsv1alpha1.GlooInstance{} },
 			NewList:    func() runtime.Object { return &viewsv1alpha1.GlooInstanceList{} },
 			Table:      viewsregistry.GlooInstanceTable(),
-		}, caches.GlooInstances, access),
+		}, storeSource{caches.GlooInstances}, deps),
 	}
 	for _, k := range viewsv1alpha1.GlooKinds {
 		table := viewsregistry.StatusTable()
@@ -115,7 +121,7 @@ func (c CompletedConfig) New() (*Server, error) {
 			NewList:    k.NewList,
 			Table:      table,
 			Gloo:       &k,
-		}, caches.Gloo[k.Resource], access)
+		}, storeSource{caches.Gloo[k.Resource]}, deps)
 	}
 	group := genericapiserver.NewDefaultAPIGroupInfo(viewsv1alpha1.GroupName, Scheme, metav1.ParameterCodec, Codecs)
 	group.VersionedResourcesStorageMap[viewsv1alpha1.SchemeGroupVersion.Version] = storage

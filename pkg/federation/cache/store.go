@@ -11,6 +11,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
+
+	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
 )
 
 // Object is a view object: a typed API object with ObjectMeta.
@@ -355,26 +357,11 @@ func (e *ErrGone) Error() string { return "too old resource version: " + e.Reaso
 
 func gone(format string, args ...any) error { return &ErrGone{Reason: fmt.Sprintf(format, args...)} }
 
-// ClusterObjects returns one cluster's objects (shared; do not modify).
-func (s *Store) ClusterObjects(cluster string) []Object {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	cs := s.clusters[cluster]
-	if cs == nil {
-		return nil
-	}
-	out := make([]Object, 0, len(cs.objects))
-	for _, o := range cs.objects {
-		out = append(out, o)
-	}
-	return out
-}
-
 // Confirm reports whether the store's state of a cluster is at least as new
-// as a live listing of the member taken at listRV (live: view key →
-// member resourceVersion). When it is, the cluster's position advances to
+// as a live listing of the member taken at listRV (live: the member
+// namespace and name of each object → its member resourceVersion). When it is, the cluster's position advances to
 // listRV, so the list that follows carries a resourceVersion at least that new.
-func (s *Store) Confirm(cluster string, live map[string]uint64, listRV uint64) bool {
+func (s *Store) Confirm(cluster string, live map[viewsv1alpha1.ObjectRef]uint64, listRV uint64) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cs := s.clusters[cluster]
@@ -382,7 +369,10 @@ func (s *Store) Confirm(cluster string, live map[string]uint64, listRV uint64) b
 		return len(live) == 0 && listRV == 0
 	}
 	if cs.rv < listRV {
-		for k, rv := range live {
+		keys := make(map[string]bool, len(live))
+		for ref, rv := range live {
+			k := key(ref.Namespace, viewsv1alpha1.ClusterName(cluster, ref.Name))
+			keys[k] = true
 			o, ok := cs.objects[k]
 			if !ok {
 				return false // created in the member, not yet here
@@ -392,7 +382,7 @@ func (s *Store) Confirm(cluster string, live map[string]uint64, listRV uint64) b
 			}
 		}
 		for k, o := range cs.objects {
-			if _, ok := live[k]; ok {
+			if keys[k] {
 				continue
 			}
 			if have, err := ParseMemberRV(o.GetResourceVersion()); err != nil || have <= listRV {

@@ -249,27 +249,29 @@ func TestSlowWatcherIsClosedNotBlocking(t *testing.T) {
 
 func TestConfirmDetectsAStaleCluster(t *testing.T) {
 	s := newTestStore()
-	s.Replace("east", []Object{upstream("east", "ns", "a", "10", nil)}, 10)
-	key := "ns/" + viewsv1alpha1.ClusterName("east", "a")
-	keyB := "ns/" + viewsv1alpha1.ClusterName("east", "b")
+	// Live lists name member objects; the store finds their views (a
+	// member name with dots too).
+	s.Replace("east", []Object{upstream("east", "ns", "a.b", "10", nil)}, 10)
+	key := viewsv1alpha1.ObjectRef{Namespace: "ns", Name: "a.b"}
+	keyB := viewsv1alpha1.ObjectRef{Namespace: "ns", Name: "b"}
 
-	if !s.Confirm("east", map[string]uint64{key: 10}, 30) {
+	if !s.Confirm("east", map[viewsv1alpha1.ObjectRef]uint64{key: 10}, 30) {
 		t.Fatal("the cache holds exactly the member's state: confirmed")
 	}
 	if _, v := s.Snapshot(nil); v["east"] != 30 {
 		t.Fatalf("a confirmed list is as new as the live read: vector %v", v)
 	}
-	if s.Confirm("east", map[string]uint64{key: 10, keyB: 31}, 32) {
+	if s.Confirm("east", map[viewsv1alpha1.ObjectRef]uint64{key: 10, keyB: 31}, 32) {
 		t.Fatal("an object created in the member is not in the cache yet: not confirmed")
 	}
-	if s.Confirm("east", map[string]uint64{key: 33}, 33) {
+	if s.Confirm("east", map[viewsv1alpha1.ObjectRef]uint64{key: 33}, 33) {
 		t.Fatal("an object changed in the member is older in the cache: not confirmed")
 	}
-	if s.Confirm("east", map[string]uint64{}, 34) {
+	if s.Confirm("east", map[viewsv1alpha1.ObjectRef]uint64{}, 34) {
 		t.Fatal("an object deleted in the member is still in the cache: not confirmed")
 	}
-	s.Upsert("east", upstream("east", "ns", "a", "40", nil), 40)
-	if !s.Confirm("east", map[string]uint64{key: 33}, 35) {
+	s.Upsert("east", upstream("east", "ns", "a.b", "40", nil), 40)
+	if !s.Confirm("east", map[viewsv1alpha1.ObjectRef]uint64{key: 33}, 35) {
 		t.Fatal("the cache is newer than the live read: confirmed")
 	}
 }

@@ -237,7 +237,7 @@ func (r *Registry) reconcile(ctx context.Context) {
 			cfg.BearerToken = ""
 			cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper { return &bearer{token: token, next: rt} }
 		}
-		conn := member.NewConnection(name, cfg, r.caches, r.opts, r.log)
+		conn := member.NewConnection(name, cfg, sinksOf(r.caches), r.opts, r.log)
 		if err := conn.Start(ctx); err != nil {
 			r.problems[name] = err.Error()
 			continue
@@ -347,4 +347,33 @@ func (r *Registry) Confirm(ctx context.Context, kind viewsv1alpha1.GlooKind, sto
 		}
 	}
 	return out
+}
+
+// Warnings names every allowed cluster that is not fully served: not
+// connected, unreachable, or still being read (views.ClusterWarner).
+func (r *Registry) Warnings(allowed func(string) bool) []string {
+	var out []string
+	for _, c := range r.Clusters() {
+		if !allowed(c.Name) {
+			continue
+		}
+		switch {
+		case c.Problem != "":
+			out = append(out, fmt.Sprintf("cluster %s is not connected: %s", c.Name, c.Problem))
+		case !c.Health.Reachable && c.Health.Message != "":
+			out = append(out, fmt.Sprintf("cluster %s is unreachable since %s (%s): its objects are from before then, or missing", c.Name, c.Health.Since.UTC().Format("15:04:05Z"), c.Health.Message))
+		case !c.Health.Synced:
+			out = append(out, fmt.Sprintf("cluster %s is still being read: its objects may be incomplete", c.Name))
+		}
+	}
+	return out
+}
+
+// sinksOf is the federation cache as what member connections publish into.
+func sinksOf(caches *cache.Set) member.Sinks {
+	sinks := member.Sinks{GlooInstances: caches.GlooInstances, Gloo: map[string]member.Sink{}}
+	for resource, st := range caches.Gloo {
+		sinks.Gloo[resource] = st
+	}
+	return sinks
 }

@@ -2,7 +2,6 @@ package member
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"sync"
@@ -52,13 +51,18 @@ type Options struct {
 	OnHealthChange func()
 }
 
-// Connection watches one member cluster and keeps its part of the cache.
+// Connection watches one member cluster and publishes its objects, and the
+// GlooInstances it computes from them, into its Sinks.
 type Connection struct {
 	name   string
 	config *rest.Config
-	caches *cache.Set
+	sinks  Sinks
 	opts   Options
 	log    klog.Logger
+
+	// inputs is what GlooInstance discovery needs of the member's Gloo
+	// objects, kept from this connection's own watches.
+	inputs glooInputs
 
 	health    *healthTracker
 	recompute chan struct{}
@@ -90,8 +94,8 @@ type Connection struct {
 	done   chan struct{}
 }
 
-// NewConnection prepares a connection; Start runs it.
-func NewConnection(name string, config *rest.Config, caches *cache.Set, opts Options, log klog.Logger) *Connection {
+// NewConnection prepares a connection publishing into sinks; Start runs it.
+func NewConnection(name string, config *rest.Config, sinks Sinks, opts Options, log klog.Logger) *Connection {
 	if opts.RemoveAfter == 0 {
 		opts.RemoveAfter = 30 * time.Second
 	}
@@ -108,7 +112,7 @@ func NewConnection(name string, config *rest.Config, caches *cache.Set, opts Opt
 		opts.ProbeTimeout = 3 * time.Second
 	}
 	c := &Connection{
-		name: name, config: rest.CopyConfig(config), caches: caches, opts: opts,
+		name: name, config: rest.CopyConfig(config), sinks: sinks, opts: opts,
 		log:       log.WithValues("cluster", name),
 		recompute: make(chan struct{}, 1),
 		done:      make(chan struct{}),
@@ -261,9 +265,11 @@ func (c *Connection) loop(ctx context.Context) {
 			h := c.health.get()
 			if !h.Reachable && !c.removed && time.Since(h.Since) >= c.opts.RemoveAfter && c.everSynced.Load() {
 				c.log.Info("member unreachable: dropping its Gloo objects from the views until it is back", "for", time.Since(h.Since).Round(time.Second), "reason", h.Message)
-				for _, st := range c.caches.Gloo {
+				for _, st := range c.sinks.Gloo {
 					st.RemoveCluster(c.name)
 				}
+				// Discovery sees what the views show: none of its Gloo objects.
+				c.inputs.clear()
 				c.removed = true
 			}
 			if h.Reachable && c.removed {
@@ -298,23 +304,7 @@ func (c *Connection) recomputeInstances() {
 	for _, o := range c.workloads.nodes.GetStore().List() {
 		snap.Nodes = append(snap.Nodes, o.(*corev1.Node))
 	}
-	for _, k := range viewsv1alpha1.GlooKinds {
-		for _, o := range c.caches.Gloo[k.Resource].ClusterObjects(c.name) {
-			memberName := memberNameOf(c.name, o.GetName())
-			status := viewStatus(o)
-			if k.Kind == "Settings" {
-				var spec struct {
-					WatchNamespaces []string `json:"watchNamespaces"`
-				}
-				_ = json.Unmarshal(viewSpec(o), &spec)
-				snap.Settings = append(snap.Settings, discovery.SettingsInfo{Namespace: o.GetNamespace(), Name: memberName, WatchNamespaces: spec.WatchNamespaces, Status: status})
-				continue
-			}
-			if kind, ok := discovery.KindOf(k.Kind); ok {
-				snap.Gloo[kind] = append(snap.Gloo[kind], discovery.Resource{Namespace: o.GetNamespace(), Name: memberName, Status: status})
-			}
-		}
-	}
+	c.inputs.fill(snap)
 	instances := discovery.Discover(snap)
 	objs := make([]cache.Object, 0, len(instances))
 	for i := range instances {
@@ -337,7 +327,7 @@ func (c *Connection) recomputeInstances() {
 		key = c.lastKey + 1
 	}
 	c.lastKey = key
-	c.caches.GlooInstances.Replace(c.name, objs, key)
+	c.sinks.GlooInstances.Replace(c.name, objs, key)
 }
 
 // startWorkloadInformers watches what discovery reads. Deployments and

@@ -3,7 +3,6 @@ package member
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -11,7 +10,6 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/rest"
 	toolscache "k8s.io/client-go/tools/cache"
@@ -53,7 +51,7 @@ func (c *Connection) startGlooReflector(ctx context.Context, config *rest.Config
 			return w, err
 		},
 	}
-	store := &viewStore{cluster: c.name, store: c.caches.Gloo[k.Resource], conn: c, kind: k.Kind, ctx: ctx}
+	store := &viewStore{cluster: c.name, sink: c.sinks.Gloo[k.Resource], conn: c, kind: k.Kind, ctx: ctx}
 	r := toolscache.NewReflectorWithOptions(lw, k.New(), store, toolscache.ReflectorOptions{
 		Name:            fmt.Sprintf("%s/%s", c.name, k.Member.Resource),
 		TypeDescription: k.Member.String(),
@@ -72,12 +70,13 @@ func emptyList(k viewsv1alpha1.GlooKind) runtime.Object {
 	return list
 }
 
-// viewStore adapts the reflector's store interface to a cache.Store: member
-// objects become view objects of this cluster.
+// viewStore adapts the reflector's store interface to a Sink: member
+// objects become view objects of this cluster, and what discovery needs of
+// them is kept in the connection's inputs.
 type viewStore struct {
 	cluster string
 	kind    string
-	store   *cache.Store
+	sink    Sink
 	conn    *Connection
 	synced  atomic.Bool
 	// ctx is the reflector's: once it ends (the reflector was replaced by a
@@ -97,11 +96,12 @@ func (s *viewStore) upsert(obj any) error {
 	if s.ctx.Err() != nil {
 		return nil
 	}
-	o, rv, err := s.toView(obj)
+	o, rv, in, err := s.toView(obj)
 	if err != nil {
 		return err
 	}
-	s.store.Upsert(s.cluster, o, rv)
+	s.conn.inputs.upsert(s.kind, in)
+	s.sink.Upsert(s.cluster, o, rv)
 	s.conn.observeRV(o.GetResourceVersion())
 	s.conn.trigger()
 	return nil
@@ -114,11 +114,12 @@ func (s *viewStore) Delete(obj any) error {
 	if d, ok := obj.(toolscache.DeletedFinalStateUnknown); ok {
 		obj = d.Obj
 	}
-	o, rv, err := s.toView(obj)
+	o, rv, in, err := s.toView(obj)
 	if err != nil {
 		return err
 	}
-	s.store.Delete(s.cluster, o.GetNamespace(), o.GetName(), rv)
+	s.conn.inputs.delete(s.kind, in.namespace, in.name)
+	s.sink.Delete(s.cluster, o.GetNamespace(), o.GetName(), rv)
 	s.conn.trigger()
 	return nil
 }
@@ -129,14 +130,17 @@ func (s *viewStore) Replace(list []any, resourceVersion string) error {
 	}
 	rv, _ := cache.ParseMemberRV(resourceVersion)
 	objs := make([]cache.Object, 0, len(list))
+	ins := make([]glooInput, 0, len(list))
 	for _, item := range list {
-		o, _, err := s.toView(item)
+		o, _, in, err := s.toView(item)
 		if err != nil {
 			return err
 		}
 		objs = append(objs, o)
+		ins = append(ins, in)
 	}
-	s.store.Replace(s.cluster, objs, rv)
+	s.conn.inputs.replace(s.kind, ins)
+	s.sink.Replace(s.cluster, objs, rv)
 	s.conn.observeRV(resourceVersion)
 	s.synced.Store(true)
 	s.conn.trigger()
@@ -148,43 +152,26 @@ func (s *viewStore) Resync() error { return nil }
 // UpdateResourceVersion records bookmarks: the member has progressed.
 func (s *viewStore) UpdateResourceVersion(resourceVersion string) {
 	if rv, err := cache.ParseMemberRV(resourceVersion); err == nil {
-		s.store.Progress(s.cluster, rv)
+		s.sink.Progress(s.cluster, rv)
 		s.conn.observeRV(resourceVersion)
 	}
 }
 
-// toView renames a member object into its view: name <cluster>.<name>, the
-// cluster label, no managed fields (memory, and they describe the member's
-// writers, not anything a reader of the view can act on).
-func (s *viewStore) toView(obj any) (cache.Object, uint64, error) {
+// toView makes a member object its view (viewsv1alpha1.ToView), with the
+// strings that repeat across objects interned, and returns what discovery
+// needs of it, taken before the renaming.
+func (s *viewStore) toView(obj any) (cache.Object, uint64, glooInput, error) {
 	o, ok := obj.(cache.Object)
 	if !ok {
-		return nil, 0, fmt.Errorf("cluster %s: unexpected %T in a %s watch", s.cluster, obj, s.kind)
+		return nil, 0, glooInput{}, fmt.Errorf("cluster %s: unexpected %T in a %s watch", s.cluster, obj, s.kind)
 	}
 	rv, err := cache.ParseMemberRV(o.GetResourceVersion())
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, glooInput{}, err
 	}
-	o.SetName(viewsv1alpha1.ClusterName(s.cluster, o.GetName()))
-	o.SetNamespace(intern(o.GetNamespace()))
-	// Label keys and values repeat across objects (discovered_by,
-	// app=..., gloo's own): interned, every object shares one copy.
-	lbls := make(map[string]string, len(o.GetLabels())+1)
-	for k, v := range o.GetLabels() {
-		lbls[intern(k)] = intern(v)
-	}
-	lbls[viewsv1alpha1.ClusterLabel] = s.cluster
-	o.SetLabels(lbls)
-	if a := o.GetAnnotations(); len(a) > 0 {
-		interned := make(map[string]string, len(a))
-		for k, v := range a {
-			interned[intern(k)] = v
-		}
-		o.SetAnnotations(interned)
-	}
-	o.SetManagedFields(nil)
-	o.GetObjectKind().SetGroupVersionKind(schema.GroupVersionKind{})
-	return o, rv, nil
+	in := inputOf(s.kind, intern(o.GetNamespace()), o.GetName(), o)
+	viewsv1alpha1.ToView(s.cluster, o, intern)
+	return o, rv, in, nil
 }
 
 // intern returns a shared copy of s, so that equal strings held by many
@@ -216,23 +203,3 @@ var interned = struct {
 	mu sync.Mutex
 	m  map[string]string
 }{m: map[string]string{}}
-
-// memberNameOf returns the member-side name of a view object of cluster.
-func memberNameOf(cluster, viewName string) string {
-	return strings.TrimPrefix(viewName, cluster+".")
-}
-
-// viewSpec and viewStatus return a Gloo view's raw spec and status.
-func viewSpec(o cache.Object) []byte {
-	if g, ok := o.(viewsv1alpha1.GlooView); ok {
-		return g.RawSpec()
-	}
-	return nil
-}
-
-func viewStatus(o cache.Object) []byte {
-	if g, ok := o.(viewsv1alpha1.GlooView); ok {
-		return g.RawStatus()
-	}
-	return nil
-}

@@ -15,7 +15,7 @@ import (
 // only of transitions: a member failing the same way again costs nothing.
 func TestOnHealthChangeIsCalledOnTransitionsOnly(t *testing.T) {
 	var calls atomic.Int32
-	c := NewConnection("east", &rest.Config{Host: "https://127.0.0.1:1"}, nil, Options{OnHealthChange: func() { calls.Add(1) }}, klog.Background())
+	c := NewConnection("east", &rest.Config{Host: "https://127.0.0.1:1"}, Sinks{}, Options{OnHealthChange: func() { calls.Add(1) }}, klog.Background())
 	step := func(what string, f func(), want int32) {
 		t.Helper()
 		f()
@@ -40,7 +40,7 @@ func TestOnHealthChangeIsCalledOnTransitionsOnly(t *testing.T) {
 // watch has listed, even when a relist is itself replaced before it synced
 // (a second outage during the first recovery).
 func TestSyncedAgainAfterRelists(t *testing.T) {
-	c := NewConnection("east", &rest.Config{Host: "https://127.0.0.1:1"}, nil, Options{}, klog.Background())
+	c := NewConnection("east", &rest.Config{Host: "https://127.0.0.1:1"}, Sinks{}, Options{}, klog.Background())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var a, b atomic.Bool

@@ -18,20 +18,20 @@ import (
 // liveList is one live list of a kind, shared by the readers that asked for
 // it while it ran. Its map is shared too: readers must not modify it.
 type liveList struct {
-	versions map[string]uint64
+	versions map[viewsv1alpha1.ObjectRef]uint64
 	rv       uint64
 }
 
 // LiveVersions lists one Gloo kind on the member, live (a consistent read
 // from the member's etcd), metadata only: the resourceVersion of every
-// object by view name, and the list's resourceVersion. Consistent reads of
+// object by its member namespace and name, and the list's resourceVersion. Consistent reads of
 // the views use it to confirm that the cache holds the member's current
 // state. Concurrent callers for one kind share one list of the member, so
 // the member's load does not grow with the number of readers; the list runs
 // until the deadline of the caller that started it, and a caller that gives
 // up earlier leaves it running for the others. The map returned is shared:
 // do not modify it.
-func (c *Connection) LiveVersions(ctx context.Context, k viewsv1alpha1.GlooKind) (map[string]uint64, uint64, error) {
+func (c *Connection) LiveVersions(ctx context.Context, k viewsv1alpha1.GlooKind) (map[viewsv1alpha1.ObjectRef]uint64, uint64, error) {
 	ch := c.live.DoChan(k.Kind, func() (any, error) {
 		shared := context.WithoutCancel(ctx)
 		if deadline, ok := ctx.Deadline(); ok {
@@ -54,7 +54,7 @@ func (c *Connection) LiveVersions(ctx context.Context, k viewsv1alpha1.GlooKind)
 	}
 }
 
-func (c *Connection) liveVersions(ctx context.Context, k viewsv1alpha1.GlooKind) (map[string]uint64, uint64, error) {
+func (c *Connection) liveVersions(ctx context.Context, k viewsv1alpha1.GlooKind) (map[viewsv1alpha1.ObjectRef]uint64, uint64, error) {
 	client, err := c.metadataClient()
 	if err != nil {
 		return nil, 0, err
@@ -64,7 +64,7 @@ func (c *Connection) liveVersions(ctx context.Context, k viewsv1alpha1.GlooKind)
 		// A consistent read failing (timed out, rate-limited) says nothing
 		// of the member's health for everyone else: the probe judges that.
 		if apierrors.IsNotFound(err) {
-			return map[string]uint64{}, 0, nil
+			return map[viewsv1alpha1.ObjectRef]uint64{}, 0, nil
 		}
 		return nil, 0, err
 	}
@@ -72,14 +72,14 @@ func (c *Connection) liveVersions(ctx context.Context, k viewsv1alpha1.GlooKind)
 	if err != nil {
 		return nil, 0, err
 	}
-	out := make(map[string]uint64, len(list.Items))
+	out := make(map[viewsv1alpha1.ObjectRef]uint64, len(list.Items))
 	for i := range list.Items {
 		item := &list.Items[i]
 		n, err := cache.ParseMemberRV(item.ResourceVersion)
 		if err != nil {
 			return nil, 0, fmt.Errorf("%s %s/%s: %w", k.Kind, item.Namespace, item.Name, err)
 		}
-		out[item.Namespace+"/"+viewsv1alpha1.ClusterName(c.name, item.Name)] = n
+		out[viewsv1alpha1.ObjectRef{Namespace: item.Namespace, Name: item.Name}] = n
 	}
 	return out, rv, nil
 }

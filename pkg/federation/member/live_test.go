@@ -49,7 +49,7 @@ func upstreamKind(t *testing.T) viewsv1alpha1.GlooKind {
 // member: its load does not grow with the number of readers.
 func TestConcurrentLiveReadsShareOneMemberList(t *testing.T) {
 	srv, lists := fakeMember(t, 300*time.Millisecond)
-	c := NewConnection("east", &rest.Config{Host: srv.URL, QPS: 5, Burst: 10}, nil, Options{}, klog.Background())
+	c := NewConnection("east", &rest.Config{Host: srv.URL, QPS: 5, Burst: 10}, Sinks{}, Options{}, klog.Background())
 	k := upstreamKind(t)
 	var wg sync.WaitGroup
 	errs := make(chan error, 100)
@@ -58,7 +58,7 @@ func TestConcurrentLiveReadsShareOneMemberList(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			defer cancel()
 			live, rv, err := c.LiveVersions(ctx, k)
-			if err == nil && (rv != 100 || live["ns/east.a"] != 90) {
+			if err == nil && (rv != 100 || live[viewsv1alpha1.ObjectRef{Namespace: "ns", Name: "a"}] != 90) {
 				t.Errorf("got %v at %d", live, rv)
 			}
 			if err != nil {
@@ -79,7 +79,7 @@ func TestConcurrentLiveReadsShareOneMemberList(t *testing.T) {
 // A reader that gives up does not fail the others sharing its list.
 func TestALiveReaderGivingUpDoesNotFailTheOthers(t *testing.T) {
 	srv, _ := fakeMember(t, 300*time.Millisecond)
-	c := NewConnection("east", &rest.Config{Host: srv.URL}, nil, Options{}, klog.Background())
+	c := NewConnection("east", &rest.Config{Host: srv.URL}, Sinks{}, Options{}, klog.Background())
 	k := upstreamKind(t)
 	impatient, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

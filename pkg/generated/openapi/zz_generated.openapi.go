@@ -1555,6 +1555,20 @@ func schema_pkg_apis_views_v1alpha1_Summary(ref common.ReferenceCallback) common
 							},
 						},
 					},
+					"hiddenErrors": {
+						SchemaProps: spec.SchemaProps{
+							Description: "HiddenErrors is how many reports this reply leaves out of Errors: they name objects in namespaces the requesting user may not read.",
+							Type:        []string{"integer"},
+							Format:      "int32",
+						},
+					},
+					"hiddenWarnings": {
+						SchemaProps: spec.SchemaProps{
+							Description: "HiddenWarnings is how many reports this reply leaves out of Warnings, for the same reason.",
+							Type:        []string{"integer"},
+							Format:      "int32",
+						},
+					},
 				},
 				Required: []string{"total"},
 			},

@@ -35,21 +35,6 @@ import (
 // Category is shared by every view: `kubectl get meridian -A` lists them all.
 const Category = "meridian"
 
-// ClusterAccess decides which member clusters a request may see, and which
-// clusters a reply should warn about.
-type ClusterAccess interface {
-	// Allowed returns a function reporting whether the requesting user may
-	// see a cluster's objects.
-	Allowed(ctx context.Context) (func(cluster string) bool, error)
-	// Warnings returns one message per registered cluster that is not fully
-	// served (unreachable, misregistered), for the clusters allowed.
-	Warnings(allowed func(cluster string) bool) []string
-	// Confirm makes the store current for a consistent read of a Gloo kind
-	// (live fan-out to the allowed members) and returns warnings for the
-	// members it could not confirm in time.
-	Confirm(ctx context.Context, kind viewsv1alpha1.GlooKind, store *cache.Store, allowed func(cluster string) bool) []string
-}
-
 // Kind describes one view kind to the storage.
 type Kind struct {
 	Resource   schema.GroupResource
@@ -67,8 +52,8 @@ type Kind struct {
 // REST is the storage of one view kind.
 type REST struct {
 	kind   Kind
-	store  *cache.Store
-	access ClusterAccess
+	source Source
+	deps   Deps
 }
 
 var (
@@ -83,9 +68,20 @@ var (
 	_ rest.SingularNameProvider = (*REST)(nil)
 )
 
-// NewREST returns the storage of a view kind over its cache store.
-func NewREST(kind Kind, store *cache.Store, access ClusterAccess) *REST {
-	return &REST{kind: kind, store: store, access: access}
+// NewREST returns the storage of a view kind over its source. It panics
+// when deps lacks what the kind needs: a storage that could not decide who
+// sees what must not serve.
+func NewREST(kind Kind, source Source, deps Deps) *REST {
+	_, instances := kind.New().(*viewsv1alpha1.GlooInstance)
+	switch {
+	case source == nil || deps.Clusters == nil:
+		panic(fmt.Sprintf("views.NewREST(%s): a source and a cluster authorizer are required", kind.Kind))
+	case instances && deps.Reads == nil:
+		panic(fmt.Sprintf("views.NewREST(%s): a read authorizer is required for GlooInstances", kind.Kind))
+	case kind.Gloo != nil && deps.Consistency == nil:
+		panic(fmt.Sprintf("views.NewREST(%s): a confirmer is required for a Gloo kind", kind.Kind))
+	}
+	return &REST{kind: kind, source: source, deps: deps}
 }
 
 func (r *REST) New() runtime.Object     { return r.kind.New() }
@@ -102,16 +98,39 @@ func (r *REST) ConvertToTable(ctx context.Context, obj runtime.Object, opts runt
 
 // Get returns one view object.
 func (r *REST) Get(ctx context.Context, name string, _ *metav1.GetOptions) (runtime.Object, error) {
-	allowed, err := r.access.Allowed(ctx)
+	allowed, err := r.deps.Clusters.AllowedClusters(ctx)
 	if err != nil {
 		return nil, err
 	}
 	ns := genericapirequest.NamespaceValue(ctx)
-	o, cluster, v, ok := r.store.Get(ns, name)
+	o, cluster, v, ok := r.source.Get(ns, name)
 	if !ok || !allowed(cluster) {
 		return nil, apierrors.NewNotFound(r.kind.Resource, name)
 	}
-	return cache.WithResourceVersion(o, v.Restrict(allowed).Encode()), nil
+	mayRead, err := r.mayRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return redact(cache.WithResourceVersion(o, v.Restrict(allowed).Encode()), mayRead), nil
+}
+
+// mayRead returns, for the storage of GlooInstances, which (view resource,
+// namespace) pairs the user may read: their check reports name objects of
+// other kinds and namespaces. Other kinds get nil: nothing to leave out.
+func (r *REST) mayRead(ctx context.Context) (func(resource, namespace string) bool, error) {
+	if _, ok := r.kind.New().(*viewsv1alpha1.GlooInstance); !ok {
+		return nil, nil
+	}
+	return r.deps.Reads.MayRead(ctx)
+}
+
+// redact is what a reply does to each object before it leaves: a
+// GlooInstance loses the check reports the user may not read.
+func redact(o runtime.Object, mayRead func(resource, namespace string) bool) runtime.Object {
+	if gi, ok := o.(*viewsv1alpha1.GlooInstance); ok && mayRead != nil {
+		return redactInstance(gi, mayRead)
+	}
+	return o
 }
 
 // continueToken is the state of a paginated list: the position of the first
@@ -145,7 +164,7 @@ func (r *REST) List(ctx context.Context, opts *metainternalversion.ListOptions) 
 	if r.kind.Gloo != nil && opts != nil && opts.ResourceVersion == "" && token.RV == "" {
 		// resourceVersion unset: a consistent read. resourceVersion="0" (and
 		// the pages after the first) are served from the cache as it is.
-		confirmWarnings = r.access.Confirm(ctx, *r.kind.Gloo, r.store, allowed)
+		confirmWarnings = r.deps.Consistency.Confirm(ctx, *r.kind.Gloo, allowed)
 	}
 	var at cache.Vector
 	if opts != nil && token.RV == "" && opts.ResourceVersion != "" && opts.ResourceVersion != "0" {
@@ -153,7 +172,7 @@ func (r *REST) List(ctx context.Context, opts *metainternalversion.ListOptions) 
 			return nil, apierrors.NewBadRequest(fmt.Sprintf("%v: list without a resourceVersion, or with one a list of this API returned", err))
 		}
 	}
-	items, vector := r.store.Snapshot(keep)
+	items, vector := r.source.Snapshot(keep)
 	if token.RV != "" {
 		if tv, _ := cache.DecodeVector(token.RV); vector.Comparable(tv) != nil {
 			return nil, apierrors.NewResourceExpired(fmt.Sprintf("%v: start the list again without the continue token", vector.Comparable(tv)))
@@ -174,7 +193,7 @@ func (r *REST) List(ctx context.Context, opts *metainternalversion.ListOptions) 
 				return nil, apierrors.NewTimeoutError(fmt.Sprintf("the views have not reached resourceVersion %s yet", opts.ResourceVersion), 1)
 			}
 			time.Sleep(20 * time.Millisecond)
-			items, vector = r.store.Snapshot(keep)
+			items, vector = r.source.Snapshot(keep)
 		}
 		if opts.ResourceVersionMatch == metav1.ResourceVersionMatchExact && vector.Restrict(allowed).Encode() != at.Encode() {
 			// The views keep no past snapshots to serve an older state from.
@@ -207,10 +226,14 @@ func (r *REST) List(ctx context.Context, opts *metainternalversion.ListOptions) 
 		raw, _ := json.Marshal(continueToken{RV: rv, After: itemKey(items[len(items)-1])})
 		next = base64.RawURLEncoding.EncodeToString(raw)
 	}
+	mayRead, err := r.mayRead(ctx)
+	if err != nil {
+		return nil, err
+	}
 	list := r.kind.NewList()
 	objs := make([]runtime.Object, len(items))
 	for i, o := range items {
-		objs[i] = cache.WithResourceVersion(o, rv)
+		objs[i] = redact(cache.WithResourceVersion(o, rv), mayRead)
 	}
 	if err := meta.SetList(list, objs); err != nil {
 		return nil, err
@@ -221,7 +244,7 @@ func (r *REST) List(ctx context.Context, opts *metainternalversion.ListOptions) 
 	}
 	lm.SetResourceVersion(rv)
 	lm.SetContinue(next)
-	for _, w := range append(r.access.Warnings(allowed), confirmWarnings...) {
+	for _, w := range append(r.warnings(allowed), confirmWarnings...) {
 		warning.AddWarning(ctx, "", w)
 	}
 	return list, nil
@@ -281,23 +304,37 @@ func (r *REST) Watch(ctx context.Context, opts *metainternalversion.ListOptions)
 			wo.From = v
 		}
 	}
-	w, err := r.store.Watch(wo)
+	mayRead, err := r.mayRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w, err := r.source.Watch(wo)
 	if err != nil {
 		if _, ok := err.(*cache.ErrGone); ok {
 			return nil, apierrors.NewResourceExpired(err.Error())
 		}
 		return nil, err
 	}
-	for _, msg := range r.access.Warnings(allowed) {
+	if mayRead != nil {
+		w = redactWatch(w, mayRead)
+	}
+	for _, msg := range r.warnings(allowed) {
 		warning.AddWarning(ctx, "", msg)
 	}
 	return w, nil
 }
 
+func (r *REST) warnings(allowed func(string) bool) []string {
+	if r.deps.Warnings == nil {
+		return nil
+	}
+	return r.deps.Warnings.Warnings(allowed)
+}
+
 // filter builds the object filter of a request: namespace, label and field
 // selectors, and the clusters the user may see.
 func (r *REST) filter(ctx context.Context, opts *metainternalversion.ListOptions) (func(string, cache.Object) bool, func(string) bool, error) {
-	allowed, err := r.access.Allowed(ctx)
+	allowed, err := r.deps.Clusters.AllowedClusters(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -334,13 +371,4 @@ func (r *REST) filter(ctx context.Context, opts *metainternalversion.ListOptions
 		return true
 	}
 	return keep, allowed, nil
-}
-
-// ClusterOf returns the member cluster of a view object (its cluster label).
-func ClusterOf(o metav1.Object) string {
-	if c := o.GetLabels()[viewsv1alpha1.ClusterLabel]; c != "" {
-		return c
-	}
-	c, _, _ := strings.Cut(o.GetName(), ".")
-	return c
 }

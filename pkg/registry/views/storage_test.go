@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"testing"
 	"time"
 
@@ -20,17 +22,6 @@ import (
 	"github.com/meridianfed/meridian/pkg/federation/cache"
 )
 
-// fakeAccess lets the user see the clusters in visible (all when nil).
-type fakeAccess struct{ visible map[string]bool }
-
-func (f fakeAccess) Allowed(context.Context) (func(string) bool, error) {
-	return func(c string) bool { return f.visible == nil || f.visible[c] }, nil
-}
-func (fakeAccess) Warnings(func(string) bool) []string { return nil }
-func (fakeAccess) Confirm(context.Context, viewsv1alpha1.GlooKind, *cache.Store, func(string) bool) []string {
-	return nil
-}
-
 func upstreamView(cluster, ns, name string) cache.Object {
 	return &viewsv1alpha1.Upstream{ObjectMeta: metav1.ObjectMeta{
 		Namespace: ns, Name: viewsv1alpha1.ClusterName(cluster, name),
@@ -38,19 +29,29 @@ func upstreamView(cluster, ns, name string) cache.Object {
 	}}
 }
 
-func upstreamREST(t *testing.T, access ClusterAccess, objs map[string][]cache.Object) *REST {
+// upstreamREST is the storage of Upstreams over a cache store holding objs,
+// with deps (fakes for what is unset: every cluster visible, no warnings).
+func upstreamREST(t *testing.T, deps Deps, objs map[string][]cache.Object) (*REST, *cache.Store) {
 	t.Helper()
 	store := cache.NewStore(func() cache.Object { return &viewsv1alpha1.Upstream{} }, 0)
 	rv := uint64(10)
-	for cluster, os := range objs {
-		store.Replace(cluster, os, rv)
+	for _, cluster := range slices.Sorted(maps.Keys(objs)) {
+		store.Replace(cluster, objs[cluster], rv)
 		rv++
 	}
+	if deps.Clusters == nil {
+		deps.Clusters = fakeClusters{}
+	}
+	if deps.Consistency == nil {
+		deps.Consistency = &fakeConfirmer{}
+	}
+	k := upstreamKind(t)
 	return NewREST(Kind{
 		Resource: viewsv1alpha1.Resource("upstreams"), Kind: "Upstream",
 		New:     func() runtime.Object { return &viewsv1alpha1.Upstream{} },
 		NewList: func() runtime.Object { return &viewsv1alpha1.UpstreamList{} },
-	}, store, access)
+		Gloo:    &k,
+	}, storeSource{store}, deps), store
 }
 
 func requestContext(ns string) context.Context {
@@ -80,7 +81,7 @@ func TestListPagesEveryObjectExactlyOnce(t *testing.T) {
 			}
 		}
 	}
-	r := upstreamREST(t, fakeAccess{}, objs)
+	r, _ := upstreamREST(t, Deps{}, objs)
 	ctx := requestContext("")
 	full, err := r.List(ctx, &metainternalversion.ListOptions{ResourceVersion: "0"})
 	if err != nil {
@@ -117,7 +118,7 @@ func TestListPagesEveryObjectExactlyOnce(t *testing.T) {
 // A continue token that is not one this API gave out is a clear 400, never
 // a 5xx or a silently wrong page.
 func TestListRefusesBadContinueTokens(t *testing.T) {
-	r := upstreamREST(t, fakeAccess{}, map[string][]cache.Object{"east": {upstreamView("east", "prod", "a")}})
+	r, _ := upstreamREST(t, Deps{}, map[string][]cache.Object{"east": {upstreamView("east", "prod", "a")}})
 	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 	for name, token := range map[string]string{
 		"not base64":          "%%%",
@@ -139,7 +140,7 @@ func TestListRefusesBadContinueTokens(t *testing.T) {
 // clear message, as kube-apiserver answers; one that is well formed but
 // older than the history is a 410 so that the client relists.
 func TestWatchResourceVersionInput(t *testing.T) {
-	r := upstreamREST(t, fakeAccess{}, map[string][]cache.Object{"east": {upstreamView("east", "prod", "a")}})
+	r, _ := upstreamREST(t, Deps{}, map[string][]cache.Object{"east": {upstreamView("east", "prod", "a")}})
 	for _, rv := range []string{"garbage", "12", "-1", "\x00"} {
 		_, err := r.Watch(requestContext(""), &metainternalversion.ListOptions{ResourceVersion: rv})
 		if !apierrors.IsBadRequest(err) {
@@ -162,7 +163,7 @@ func TestWatchResourceVersionInput(t *testing.T) {
 // when it is the current state and refused with 410 otherwise (the views
 // keep no old snapshots); a malformed one is a 400.
 func TestListResourceVersionSemantics(t *testing.T) {
-	r := upstreamREST(t, fakeAccess{}, map[string][]cache.Object{"east": {upstreamView("east", "prod", "a")}})
+	r, store := upstreamREST(t, Deps{}, map[string][]cache.Object{"east": {upstreamView("east", "prod", "a")}})
 	ctx := requestContext("")
 	current := cache.Vector{"east": 10}.Encode()
 	older := cache.Vector{"east": 9}.Encode()
@@ -200,7 +201,7 @@ func TestListResourceVersionSemantics(t *testing.T) {
 	}
 	go func() {
 		time.Sleep(50 * time.Millisecond)
-		r.store.Upsert("east", upstreamView("east", "prod", "b"), 11)
+		store.Upsert("east", upstreamView("east", "prod", "b"), 11)
 	}()
 	if got, err := list(newer, ""); err != nil || got != newer {
 		t.Errorf("once the cache reaches it: got %q, %v", got, err)
@@ -223,7 +224,7 @@ func TestStatusColumnIsTheVerdict(t *testing.T) {
 // a get carries: resourceVersions of the list, its items and its continue
 // token name east alone.
 func TestRepliesNameNoHiddenCluster(t *testing.T) {
-	r := upstreamREST(t, fakeAccess{visible: map[string]bool{"east": true}}, map[string][]cache.Object{
+	r, _ := upstreamREST(t, Deps{Clusters: fakeClusters{visible: map[string]bool{"east": true}}}, map[string][]cache.Object{
 		"east": {upstreamView("east", "prod", "a"), upstreamView("east", "prod", "b")},
 		"west": {upstreamView("west", "prod", "c")},
 	})
@@ -285,7 +286,7 @@ func TestListAtAnotherReplicasPositionIsGone(t *testing.T) {
 		Resource: viewsv1alpha1.Resource("glooinstances"), Kind: "GlooInstance",
 		New:     func() runtime.Object { return &viewsv1alpha1.GlooInstance{} },
 		NewList: func() runtime.Object { return &viewsv1alpha1.GlooInstanceList{} },
-	}, mine.GlooInstances, fakeAccess{})
+	}, storeSource{mine.GlooInstances}, Deps{Clusters: fakeClusters{}, Reads: fakeReads{}})
 	for _, match := range []metav1.ResourceVersionMatch{"", metav1.ResourceVersionMatchNotOlderThan, metav1.ResourceVersionMatchExact} {
 		start := time.Now()
 		_, err := r.List(requestContext(""), &metainternalversion.ListOptions{ResourceVersion: foreign.Encode(), ResourceVersionMatch: match})

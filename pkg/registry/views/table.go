@@ -39,7 +39,7 @@ func (c *TableConverter) ConvertToTable(_ context.Context, obj runtime.Object, _
 		if err != nil {
 			return err
 		}
-		cells := append([]any{m.GetName(), ClusterOf(m)}, c.Cells(o)...)
+		cells := append([]any{m.GetName(), viewsv1alpha1.ClusterOf(m)}, c.Cells(o)...)
 		cells = append(cells, age(m.GetCreationTimestamp()))
 		table.Rows = append(table.Rows, metav1.TableRow{Cells: cells, Object: runtime.RawExtension{Object: o}})
 		return nil
@@ -214,8 +214,9 @@ func GlooInstanceTable() *TableConverter {
 			errs, warns := 0, 0
 			for _, s := range summaries(&gi.Spec.Check) {
 				if s != nil {
-					errs += len(s.Errors)
-					warns += len(s.Warnings)
+					// Reports left out for the user still count.
+					errs += len(s.Errors) + int(s.HiddenErrors)
+					warns += len(s.Warnings) + int(s.HiddenWarnings)
 				}
 			}
 			return []any{
@@ -223,12 +224,5 @@ func GlooInstanceTable() *TableConverter {
 				gi.Status.Reachable, gi.Spec.IsEnterprise, strings.Join(zoneList, ","), strings.Join(endpoints, ","),
 			}
 		},
-	}
-}
-
-func summaries(c *viewsv1alpha1.Check) []*viewsv1alpha1.Summary {
-	return []*viewsv1alpha1.Summary{
-		c.Gateways, c.VirtualServices, c.RouteTables, c.Upstreams, c.UpstreamGroups, c.Settings, c.Proxies,
-		c.AuthConfigs, c.RateLimitConfigs, c.MatchableHTTPGateways, c.MatchableTCPGateways, c.Deployments, c.Pods,
 	}
 }

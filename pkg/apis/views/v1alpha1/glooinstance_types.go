@@ -156,6 +156,14 @@ type Summary struct {
 	// Warnings are the resources Gloo accepted with warnings.
 	// +optional
 	Warnings []ResourceReport `json:"warnings,omitempty"`
+	// HiddenErrors is how many reports this reply leaves out of Errors:
+	// they name objects in namespaces the requesting user may not read.
+	// +optional
+	HiddenErrors int32 `json:"hiddenErrors,omitempty"`
+	// HiddenWarnings is how many reports this reply leaves out of Warnings,
+	// for the same reason.
+	// +optional
+	HiddenWarnings int32 `json:"hiddenWarnings,omitempty"`
 }
 
 // ResourceReport names one resource and what is wrong with it.
