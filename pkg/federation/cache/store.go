@@ -114,6 +114,17 @@ func NewReplicaLocalStore(newObject func() Object, history int, historyBytes int
 	return s
 }
 
+// shareUnchanged lets obj, which replaces old, hold old's spec and status
+// bytes where they are equal: Gloo rewrites status far more often than spec,
+// and a Proxy's spec is often megabytes.
+func shareUnchanged(obj, old Object) {
+	if g, ok := obj.(viewsv1alpha1.GlooView); ok {
+		if og, ok := old.(viewsv1alpha1.GlooView); ok {
+			g.ShareUnchanged(og)
+		}
+	}
+}
+
 func key(namespace, name string) string { return namespace + "/" + name }
 
 func keyOf(o Object) string { return key(o.GetNamespace(), o.GetName()) }
@@ -136,7 +147,7 @@ func (s *Store) Replace(cluster string, objs []Object, rv uint64) {
 		next[k] = o
 		if old, ok := cs.objects[k]; !ok {
 			events = append(events, event{typ: watch.Added, obj: o, rv: rv})
-		} else if old.GetResourceVersion() != o.GetResourceVersion() || !reflect.DeepEqual(old, o) {
+		} else if shareUnchanged(o, old); old.GetResourceVersion() != o.GetResourceVersion() || !reflect.DeepEqual(old, o) {
 			events = append(events, event{typ: watch.Modified, obj: o, old: old, rv: rv})
 		}
 	}
@@ -173,6 +184,9 @@ func (s *Store) Upsert(cluster string, obj Object, rv uint64) {
 	cs := s.ensure(cluster, rv)
 	k := keyOf(obj)
 	old, existed := cs.objects[k]
+	if existed {
+		shareUnchanged(obj, old)
+	}
 	cs.objects[k] = obj
 	if rv > cs.rv {
 		cs.rv = rv

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/watch"
@@ -395,5 +396,32 @@ func TestReplicaLocalPositionsAreGoneOnAnotherReplica(t *testing.T) {
 	w.Stop()
 	if err := upFromA.Comparable(fromA); err == nil {
 		t.Fatal("positions of different replicas compare")
+	}
+}
+
+// A Gloo object rewritten with the same spec (a status update, the common
+// case for Proxies) keeps one copy of the spec: the new object shares the
+// old one's bytes, so memory and history do not hold it twice.
+func TestRewriteSharesUnchangedSpec(t *testing.T) {
+	s := newTestStore()
+	s.Replace("east", nil, 1)
+	first := upstream("east", "ns", "a", "2", nil)
+	s.Upsert("east", first, 2)
+	second := upstream("east", "ns", "a", "3", nil) // same spec, decoded anew
+	second.(*viewsv1alpha1.Upstream).Status = viewsv1alpha1.RawJSON(`{"statuses":{}}`)
+	if unsafe.SliceData(second.(*viewsv1alpha1.Upstream).Spec) == unsafe.SliceData(first.(*viewsv1alpha1.Upstream).Spec) {
+		t.Fatal("test setup: the two specs already share memory")
+	}
+	s.Upsert("east", second, 3)
+	got, _, _, _ := s.Get("ns", "east.a")
+	if unsafe.SliceData(got.(*viewsv1alpha1.Upstream).Spec) != unsafe.SliceData(first.(*viewsv1alpha1.Upstream).Spec) {
+		t.Error("the rewritten object holds a second copy of an unchanged spec")
+	}
+	third := upstream("east", "ns", "a", "4", nil)
+	third.(*viewsv1alpha1.Upstream).Spec = viewsv1alpha1.RawJSON(`{"static":{"hosts":[]}}`)
+	s.Upsert("east", third, 4)
+	got, _, _, _ = s.Get("ns", "east.a")
+	if string(got.(*viewsv1alpha1.Upstream).Spec) != `{"static":{"hosts":[]}}` {
+		t.Errorf("a changed spec was not kept: %s", got.(*viewsv1alpha1.Upstream).Spec)
 	}
 }

@@ -1,6 +1,8 @@
 package v1alpha1
 
 import (
+	"bytes"
+
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -19,6 +21,17 @@ type GlooView interface {
 	RawSpec() []byte
 	// RawStatus is the member object's status as JSON.
 	RawStatus() []byte
+	// ShareUnchanged makes the object's spec and status the very bytes of
+	// old's where they are equal, so that an object rewritten with the same
+	// spec (a status update) holds one copy of it, not two.
+	ShareUnchanged(old GlooView)
+}
+
+// shareIfEqual points *dst at old when they hold the same bytes.
+func shareIfEqual(dst *RawJSON, old []byte) {
+	if old != nil && bytes.Equal(*dst, old) {
+		*dst = old
+	}
 }
 
 // Upstream is an Upstream: a destination Gloo routes to (a Kubernetes service, static hosts, a cloud function, ...), as held by one member cluster (gloo.solo.io/v1 Upstream).
@@ -363,3 +376,69 @@ func (in *RateLimitConfig) RawSpec() []byte { return in.Spec }
 
 // RawStatus implements GlooView.
 func (in *RateLimitConfig) RawStatus() []byte { return in.Status }
+
+// ShareUnchanged implements GlooView.
+func (in *Upstream) ShareUnchanged(old GlooView) {
+	shareIfEqual(&in.Spec, old.RawSpec())
+	shareIfEqual(&in.Status, old.RawStatus())
+}
+
+// ShareUnchanged implements GlooView.
+func (in *UpstreamGroup) ShareUnchanged(old GlooView) {
+	shareIfEqual(&in.Spec, old.RawSpec())
+	shareIfEqual(&in.Status, old.RawStatus())
+}
+
+// ShareUnchanged implements GlooView.
+func (in *Settings) ShareUnchanged(old GlooView) {
+	shareIfEqual(&in.Spec, old.RawSpec())
+	shareIfEqual(&in.Status, old.RawStatus())
+}
+
+// ShareUnchanged implements GlooView.
+func (in *Proxy) ShareUnchanged(old GlooView) {
+	shareIfEqual(&in.Spec, old.RawSpec())
+	shareIfEqual(&in.Status, old.RawStatus())
+}
+
+// ShareUnchanged implements GlooView.
+func (in *Gateway) ShareUnchanged(old GlooView) {
+	shareIfEqual(&in.Spec, old.RawSpec())
+	shareIfEqual(&in.Status, old.RawStatus())
+}
+
+// ShareUnchanged implements GlooView.
+func (in *VirtualService) ShareUnchanged(old GlooView) {
+	shareIfEqual(&in.Spec, old.RawSpec())
+	shareIfEqual(&in.Status, old.RawStatus())
+}
+
+// ShareUnchanged implements GlooView.
+func (in *RouteTable) ShareUnchanged(old GlooView) {
+	shareIfEqual(&in.Spec, old.RawSpec())
+	shareIfEqual(&in.Status, old.RawStatus())
+}
+
+// ShareUnchanged implements GlooView.
+func (in *MatchableHttpGateway) ShareUnchanged(old GlooView) {
+	shareIfEqual(&in.Spec, old.RawSpec())
+	shareIfEqual(&in.Status, old.RawStatus())
+}
+
+// ShareUnchanged implements GlooView.
+func (in *MatchableTcpGateway) ShareUnchanged(old GlooView) {
+	shareIfEqual(&in.Spec, old.RawSpec())
+	shareIfEqual(&in.Status, old.RawStatus())
+}
+
+// ShareUnchanged implements GlooView.
+func (in *AuthConfig) ShareUnchanged(old GlooView) {
+	shareIfEqual(&in.Spec, old.RawSpec())
+	shareIfEqual(&in.Status, old.RawStatus())
+}
+
+// ShareUnchanged implements GlooView.
+func (in *RateLimitConfig) ShareUnchanged(old GlooView) {
+	shareIfEqual(&in.Spec, old.RawSpec())
+	shareIfEqual(&in.Status, old.RawStatus())
+}
