@@ -46,7 +46,7 @@ type Options struct {
 // Controller places federated objects into members.
 type Controller struct {
 	mgmt     dynamic.Interface
-	members  *Members
+	members  MemberClients
 	recorder record.EventRecorder
 	opts     Options
 	log      klog.Logger
@@ -63,7 +63,7 @@ type key struct {
 }
 
 // New returns a controller; Register adds its informers to factory.
-func New(mgmt dynamic.Interface, members *Members, recorder record.EventRecorder, opts Options, log klog.Logger) *Controller {
+func New(mgmt dynamic.Interface, members MemberClients, recorder record.EventRecorder, opts Options, log klog.Logger) *Controller {
 	if opts.Workers == 0 {
 		opts.Workers = 4
 	}

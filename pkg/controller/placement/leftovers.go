@@ -72,13 +72,13 @@ func (c *Controller) recordLeftovers(ctx context.Context, items []leftover) erro
 // editLeftovers applies edit to the record's entries and writes it back,
 // creating it when there is none.
 func (c *Controller) editLeftovers(ctx context.Context, edit func(map[string]string)) error {
-	ri := c.mgmt.Resource(configMaps).Namespace(c.members.namespace)
+	ri := c.mgmt.Resource(configMaps).Namespace(c.members.Namespace())
 	cm, err := ri.Get(ctx, LeftoversConfigMap, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		data := map[string]string{}
 		edit(data)
 		cm = &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "ConfigMap",
-			"metadata": map[string]any{"name": LeftoversConfigMap, "namespace": c.members.namespace,
+			"metadata": map[string]any{"name": LeftoversConfigMap, "namespace": c.members.Namespace(),
 				"labels": map[string]any{"app.kubernetes.io/part-of": "meridian"}}}}
 		_ = unstructured.SetNestedStringMap(cm.Object, data, "data")
 		_, err = ri.Create(ctx, cm, metav1.CreateOptions{FieldManager: FieldManager})
@@ -103,7 +103,7 @@ func (c *Controller) editLeftovers(ctx context.Context, edit func(map[string]str
 
 // sweepLeftovers removes the recorded Secrets from the members that answer.
 func (c *Controller) sweepLeftovers(ctx context.Context, registered map[string]*fedv1alpha1.KubernetesCluster) {
-	cm, err := c.mgmt.Resource(configMaps).Namespace(c.members.namespace).Get(ctx, LeftoversConfigMap, metav1.GetOptions{})
+	cm, err := c.mgmt.Resource(configMaps).Namespace(c.members.Namespace()).Get(ctx, LeftoversConfigMap, metav1.GetOptions{})
 	if err != nil {
 		return // none recorded (or not readable now: next sweep)
 	}

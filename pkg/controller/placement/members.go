@@ -14,6 +14,19 @@ import (
 	"github.com/meridianfed/meridian/pkg/memberconfig"
 )
 
+// MemberClients are the registered member clusters and a client for each:
+// Members in the controller, fakes in its unit tests.
+type MemberClients interface {
+	// Namespace is the federation namespace (the registrations, the
+	// leftovers record).
+	Namespace() string
+	// Registered returns the registered clusters (not being deleted).
+	Registered() (map[string]*fedv1alpha1.KubernetesCluster, error)
+	// Client returns a client for a registered member, written with the
+	// member's registered credential.
+	Client(kc *fedv1alpha1.KubernetesCluster) (dynamic.Interface, error)
+}
+
 // Members gives clients for the registered member clusters, built from
 // their kubeconfig Secrets and cached until the Secret changes.
 type Members struct {
@@ -35,6 +48,9 @@ type cachedClient struct {
 func NewMembers(namespace string, clusterLister fedlisters.KubernetesClusterLister, secrets corelisters.SecretLister, timeout time.Duration) *Members {
 	return &Members{namespace: namespace, clusters: clusterLister, secrets: secrets, timeout: timeout, cache: map[string]cachedClient{}}
 }
+
+// Namespace is the federation namespace.
+func (m *Members) Namespace() string { return m.namespace }
 
 // Registered returns the registered clusters (not being deleted).
 func (m *Members) Registered() (map[string]*fedv1alpha1.KubernetesCluster, error) {
