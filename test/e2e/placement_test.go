@@ -576,3 +576,67 @@ var _ = Describe("Controller HA: the leader killed mid-reconcile", func() {
 		}
 	}, SpecTimeout(5*time.Minute))
 })
+
+var _ = Describe("Placement isolation: a member that hangs", func() {
+	It("holds up no other member: the others are placed and reported while its targets say Pending; it is placed once it answers", func(ctx SpecContext) {
+		mgmt := dynamic.NewForConfigOrDie(env.Management.RESTConfig())
+		_, err := kubernetes.NewForConfigOrDie(env.Management.RESTConfig()).CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "fed-iso"}}, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		for _, c := range placementClusters {
+			_, err := kubernetes.NewForConfigOrDie(env.Member(c).RESTConfig()).CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "iso"}}, metav1.CreateOptions{})
+			Expect(err).NotTo(HaveOccurred())
+		}
+		west := env.Member("west")
+		Expect(west.Pause()).To(Succeed()) // SIGSTOP: connections open, no answer
+		resumed := false
+		DeferCleanup(func() {
+			if !resumed {
+				Expect(west.Resume()).To(Succeed())
+			}
+		})
+		u := federatedObject("FederatedUpstream", "iso", map[string]any{
+			"template":  map[string]any{"spec": map[string]any{"kube": map[string]any{"serviceName": "iso", "serviceNamespace": "iso", "servicePort": int64(80)}}},
+			"placement": placementOf(placementClusters, []string{"iso"}),
+		}, nil, nil)
+		u.SetNamespace("fed-iso")
+		fed := mgmt.Resource(fedUpstreamsGVR).Namespace("fed-iso")
+		_, err = fed.Create(ctx, u, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		statesOf := func(g Gomega) map[string]fedv1alpha1.PlacementState {
+			got, err := fed.Get(ctx, "iso", metav1.GetOptions{})
+			g.Expect(err).NotTo(HaveOccurred())
+			var st fedv1alpha1.FederatedStatus
+			if raw, ok := got.Object["status"].(map[string]any); ok {
+				g.Expect(runtimeConvert(raw, &st)).To(Succeed())
+			}
+			out := map[string]fedv1alpha1.PlacementState{}
+			for _, p := range st.Placements {
+				out[p.Cluster] = p.State
+			}
+			return out
+		}
+		// While west's request waits (up to --member-timeout), east is
+		// already placed and reported: its status is not held back.
+		Eventually(func(g Gomega) {
+			g.Expect(statesOf(g)).To(Equal(map[string]fedv1alpha1.PlacementState{"east": fedv1alpha1.PlacementPlaced, "west": fedv1alpha1.PlacementPending}))
+		}).WithContext(ctx).WithTimeout(time.Minute).WithPolling(200*time.Millisecond).Should(Succeed(), "east placed and reported while west hangs")
+		_, err = member(env, "east").Resource(upstreamsGVR).Namespace("iso").Get(ctx, "iso", metav1.GetOptions{})
+		Expect(err).NotTo(HaveOccurred())
+
+		Expect(west.Resume()).To(Succeed())
+		resumed = true
+		Eventually(func(g Gomega) {
+			g.Expect(statesOf(g)).To(Equal(map[string]fedv1alpha1.PlacementState{"east": fedv1alpha1.PlacementPlaced, "west": fedv1alpha1.PlacementPlaced}))
+		}).WithContext(ctx).WithTimeout(2*time.Minute).Should(Succeed(), "west placed once it answers (its failed target retried)")
+		Expect(fed.Delete(ctx, "iso", metav1.DeleteOptions{})).To(Succeed())
+		Eventually(func() bool {
+			_, err := fed.Get(ctx, "iso", metav1.GetOptions{})
+			return apierrors.IsNotFound(err)
+		}).WithContext(ctx).WithTimeout(time.Minute).Should(BeTrue())
+	}, SpecTimeout(5*time.Minute))
+})
+
+// member is a dynamic client of a member, as its admin.
+func member(env *devenv.Environment, name string) dynamic.Interface {
+	return dynamic.NewForConfigOrDie(env.Member(name).RESTConfig())
+}

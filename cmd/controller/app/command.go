@@ -142,7 +142,9 @@ func Run(ctx context.Context, o Options) error {
 	defer broadcaster.Shutdown()
 	scheme := runtime.NewScheme()
 	recorder := broadcaster.NewRecorder(scheme, corev1.EventSource{Component: "meridian-controller"})
-	placer := placement.New(dyn, members, recorder, placement.Options{Sweep: o.SweepInterval, Resync: o.Resync}, log)
+	// A deletion waits for a member's removal as long as two requests
+	// (read, then delete) may take there; past that, the sweeper finishes.
+	placer := placement.New(dyn, members, recorder, placement.Options{Sweep: o.SweepInterval, Resync: o.Resync, DeletionWait: 2 * o.MemberTimeout}, log)
 	dynFactory := dynamicinformer.NewDynamicSharedInformerFactory(dyn, 10*time.Minute)
 	placer.Register(dynFactory)
 	// What was placed, and the Gloo installations, are read through the

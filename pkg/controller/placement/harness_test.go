@@ -213,6 +213,8 @@ type testEnv struct {
 	recorder *record.FakeRecorder
 	c        *Controller
 	ctx      context.Context
+	opts     Options
+	stop     func()
 }
 
 // newTestEnv runs a controller over members named clusters until the test
@@ -234,23 +236,38 @@ func newTestEnv(t *testing.T, opts Options, clusters ...string) *testEnv {
 	if opts.Sweep == 0 {
 		opts.Sweep = time.Hour
 	}
-	e.c = New(e.mgmt, e.members, e.recorder, opts, klog.Background())
+	e.opts = opts
+	e.ctx = context.Background()
+	e.start()
+	return e
+}
+
+// start runs a new controller (a new process: nothing in memory) until
+// the test ends or restart.
+func (e *testEnv) start() {
+	e.t.Helper()
+	e.c = New(e.mgmt, e.members, e.recorder, e.opts, klog.Background())
 	factory := dynamicinformer.NewDynamicSharedInformerFactory(e.mgmt, time.Hour)
 	e.c.Register(factory)
 	ctx, cancel := context.WithCancel(context.Background())
-	e.ctx = ctx
 	factory.Start(ctx.Done())
 	var wg sync.WaitGroup
 	wg.Go(func() { e.c.Run(ctx) })
-	t.Cleanup(func() {
+	e.stop = func() {
 		cancel()
 		wg.Wait()
 		factory.Shutdown()
-	})
-	if !toolscache.WaitForCacheSync(ctx.Done(), e.c.HasSynced) {
-		t.Fatal("informers not synced")
 	}
-	return e
+	e.t.Cleanup(e.stop) // again after a restart: it does nothing then
+	if !toolscache.WaitForCacheSync(ctx.Done(), e.c.HasSynced) {
+		e.t.Fatal("informers not synced")
+	}
+}
+
+// restart stops the controller and runs a new one, as a new leader would.
+func (e *testEnv) restart() {
+	e.stop()
+	e.start()
 }
 
 func (e *testEnv) member(name string) *fakeMember { return e.members.clients[name] }

@@ -1,0 +1,208 @@
+package placement
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/dynamic"
+
+	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
+	"github.com/meridianfed/meridian/pkg/apis/gloo/core"
+)
+
+// placeCluster places f into every namespace of one cluster and removes it
+// from the namespaces no longer selected there.
+func (c *Controller) placeCluster(ctx context.Context, f *federated, kc *fedv1alpha1.KubernetesCluster) []fedv1alpha1.PlacementStatus {
+	entry := func(ns string, state fedv1alpha1.PlacementState, msg string) fedv1alpha1.PlacementStatus {
+		return fedv1alpha1.PlacementStatus{Cluster: kc.Name, Namespace: ns, State: state, Message: msg, ObservedGeneration: f.Generation}
+	}
+	var out []fedv1alpha1.PlacementStatus
+	if kc.Spec.Suspend {
+		for _, ns := range f.Placement.Namespaces {
+			out = append(out, entry(ns, fedv1alpha1.PlacementSuspended, "cluster "+kc.Name+" is suspended: nothing is written there"))
+		}
+		return out
+	}
+	client, err := c.members.Client(kc)
+	if err != nil {
+		for _, ns := range f.Placement.Namespaces {
+			out = append(out, entry(ns, fedv1alpha1.PlacementFailed, err.Error()))
+		}
+		return out
+	}
+	ri := client.Resource(f.Kind.Member)
+	for _, ns := range f.Placement.Namespaces {
+		want, err := f.desired(kc.Name, ns)
+		if err != nil {
+			out = append(out, entry(ns, fedv1alpha1.PlacementInvalid, err.Error()))
+			continue
+		}
+		start := time.Now()
+		p := c.placeOne(ctx, ri.Namespace(ns), f, want, entry(ns, fedv1alpha1.PlacementPlaced, ""))
+		if p.State == fedv1alpha1.PlacementPlaced && p.GlooState == core.StatePending.String() && p.GlooReason == "" {
+			p.GlooReason = c.views.PendingReason(kc.Name, ns)
+		}
+		writeDuration.WithLabelValues(kc.Name).Observe(time.Since(start).Seconds())
+		out = append(out, p)
+	}
+	return append(out, c.removeFrom(ctx, f, kc, f.Placement.Namespaces)...)
+}
+
+// placeOne applies one object, unless an object of that name exists that
+// Meridian does not own.
+func (c *Controller) placeOne(ctx context.Context, ri dynamic.ResourceInterface, f *federated, want *unstructured.Unstructured, p fedv1alpha1.PlacementStatus) fedv1alpha1.PlacementStatus {
+	ek := expectKey{Resource: f.Kind.Federated.Resource, Cluster: p.Cluster, Namespace: p.Namespace, Name: want.GetName()}
+	cur, fromMember, err := c.current(ctx, ri, f.Kind, ek, false)
+	p, write := judge(f, want, cur, err, p)
+	if write && !fromMember {
+		// A write is decided on the member's own answer: the views may lag,
+		// and an object replaced meanwhile by one Meridian did not create
+		// must never be overwritten.
+		cur, _, err = c.current(ctx, ri, f.Kind, ek, true)
+		p, write = judge(f, want, cur, err, p)
+	}
+	if !write {
+		return p
+	}
+	if p.Drifted {
+		driftTotal.WithLabelValues(f.Kind.Federated.Resource).Inc()
+	}
+	body, err := json.Marshal(want.Object)
+	if err != nil {
+		p.State, p.Message = fedv1alpha1.PlacementInvalid, err.Error()
+		return p
+	}
+	force := true
+	applied, err := ri.Patch(ctx, want.GetName(), types.ApplyPatchType, body, metav1.PatchOptions{FieldManager: FieldManager, Force: &force})
+	if err != nil {
+		p.State = fedv1alpha1.PlacementFailed
+		if refused(err) {
+			p.State = fedv1alpha1.PlacementInvalid
+		}
+		p.Message = "writing to the member: " + err.Error()
+		return p
+	}
+	if c.views.Synced(f.Kind) {
+		c.expect.set(ek, applied)
+	}
+	if p.Drifted {
+		p.Message = "the placed object had been changed in the member; restored"
+	}
+	if !f.Kind.Secret {
+		p.GlooState, p.GlooReason = glooState(applied)
+	}
+	return p
+}
+
+// refused reports whether the member refused the object itself, so that
+// retrying cannot help: invalid, or not matching its schema (a field its
+// Gloo does not know: an older Gloo there, or a typo in an override), which
+// server-side apply reports as an internal error.
+func refused(err error) bool {
+	return apierrors.IsInvalid(err) || apierrors.IsBadRequest(err) ||
+		(apierrors.IsInternalError(err) && strings.Contains(err.Error(), "failed to create typed patch object"))
+}
+
+// current returns the placed object as the member holds it, nil when there
+// is none: what was just written there while the views do not show it yet,
+// else the views' copy, else (no copy: the object may exist without
+// Meridian's owner label, which the views do not watch) read from the
+// member.
+func (c *Controller) current(ctx context.Context, ri dynamic.ResourceInterface, k Kind, ek expectKey, memberOnly bool) (cur *unstructured.Unstructured, fromMember bool, err error) {
+	if !memberOnly && c.views.Synced(k) {
+		viewed, ok := c.views.Get(k, ek.Cluster, ek.Namespace, ek.Name)
+		if written, pending := c.expect.pending(ek); pending {
+			if ok {
+				if sameGeneration, sameContent := compare(viewed, written); sameGeneration && sameContent {
+					c.expect.forget(ek) // the views caught up
+					placedReads.WithLabelValues("views").Inc()
+					return viewed, false, nil
+				}
+			}
+			placedReads.WithLabelValues("written").Inc()
+			return written, false, nil
+		}
+		if ok {
+			placedReads.WithLabelValues("views").Inc()
+			return viewed, false, nil
+		}
+	}
+	if k.Secret {
+		// Meridian's credential may not read a member's Secrets at all: a
+		// Secret is written blind, and the member's admission policy
+		// refuses the write when the Secret there is not this object's
+		// (see registration.SetSecretNamespaces).
+		return nil, true, nil
+	}
+	placedReads.WithLabelValues("member").Inc()
+	cur, err = ri.Get(ctx, ek.Name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil, true, nil
+	}
+	return cur, true, err
+}
+
+// judge decides from the current object (nil: none) whether want must be
+// written, and fills in p when it need not or must not be.
+func judge(f *federated, want, cur *unstructured.Unstructured, readErr error, p fedv1alpha1.PlacementStatus) (fedv1alpha1.PlacementStatus, bool) {
+	p.Drifted = false
+	switch {
+	case readErr != nil:
+		p.State, p.Message = fedv1alpha1.PlacementFailed, "reading the member: "+readErr.Error()
+		return p, false
+	case cur == nil:
+		return p, true
+	}
+	owner := cur.GetAnnotations()[OwnerAnnotation]
+	if owner != ownerRef(f.Kind, f.Namespace, f.Name) {
+		p.State = fedv1alpha1.PlacementFailed
+		if owner == "" {
+			p.Message = fmt.Sprintf("a %s %s/%s that Meridian did not create exists there: left untouched (rename the template, or delete that object to let Meridian place this one)", f.Kind.MemberKind, cur.GetNamespace(), cur.GetName())
+		} else if k, ok := ownerKey(owner); ok && k.Namespace == f.Namespace {
+			p.Message = fmt.Sprintf("%s %s/%s belongs to %s: left untouched", f.Kind.MemberKind, cur.GetNamespace(), cur.GetName(), owner)
+		} else {
+			// Whoever reads this status may not see the owner's namespace:
+			// the status does not name it.
+			p.Message = fmt.Sprintf("%s %s/%s belongs to a federated object of another namespace: left untouched", f.Kind.MemberKind, cur.GetNamespace(), cur.GetName())
+		}
+		return p, false
+	}
+	sameGeneration, sameContent := compare(cur, want)
+	if sameGeneration && sameContent {
+		// Already as placed: nothing to write.
+		if !f.Kind.Secret {
+			p.GlooState, p.GlooReason = glooState(cur)
+		}
+		return p, false
+	}
+	// Drift: the object says it was placed from this generation, yet
+	// differs from what this generation places.
+	p.Drifted = sameGeneration
+	return p, true
+}
+
+// compare tells whether cur was placed from the same generation as want,
+// and whether it holds want's content, labels and annotations.
+func compare(cur, want *unstructured.Unstructured) (sameGeneration, sameContent bool) {
+	sameGeneration = cur.GetAnnotations()[GenerationAnnotation] == want.GetAnnotations()[GenerationAnnotation]
+	sameContent = reflect.DeepEqual(content(cur.Object), content(want.Object)) && hasAll(cur.GetLabels(), want.GetLabels()) && hasAll(cur.GetAnnotations(), want.GetAnnotations())
+	return sameGeneration, sameContent
+}
+
+// hasAll reports whether have holds every key of want with the same value.
+func hasAll(have, want map[string]string) bool {
+	for k, v := range want {
+		if have[k] != v {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,110 @@
+package placement
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/dynamic"
+
+	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
+	"github.com/meridianfed/meridian/pkg/registration"
+)
+
+// removeFrom deletes f's objects in one cluster outside keep (nil: all).
+// What cannot be deleted is reported Stale.
+func (c *Controller) removeFrom(ctx context.Context, f *federated, kc *fedv1alpha1.KubernetesCluster, keep []string) []fedv1alpha1.PlacementStatus {
+	var out []fedv1alpha1.PlacementStatus
+	stale := func(ns, msg string) {
+		out = append(out, fedv1alpha1.PlacementStatus{Cluster: kc.Name, Namespace: ns, State: fedv1alpha1.PlacementStale, Message: msg, ObservedGeneration: f.Generation})
+	}
+	// Where it was placed before: from the status (Secrets are never listed:
+	// Meridian may not list a member's Secrets), and for Gloo kinds from
+	// the member itself.
+	candidates := map[string]string{} // namespace -> name
+	for _, p := range f.Status.Placements {
+		if p.Cluster == kc.Name && !slices.Contains(keep, p.Namespace) {
+			candidates[p.Namespace] = f.placedName()
+		}
+	}
+	if kc.Spec.Suspend {
+		for ns := range candidates {
+			stale(ns, "cluster "+kc.Name+" is suspended: the object stays until it is resumed")
+		}
+		return out
+	}
+	client, err := c.members.Client(kc)
+	if err != nil {
+		for ns := range candidates {
+			stale(ns, err.Error())
+		}
+		return out
+	}
+	ri := client.Resource(f.Kind.Member)
+	ref := ownerRef(f.Kind, f.Namespace, f.Name)
+	// What else this object placed there: from the views when they are
+	// synced; else the member is listed, only when the status may not know:
+	// the object is being deleted, or its spec changed since the placements
+	// on record (a first generation has placed nothing else).
+	specChanged := f.Generation > 1 && f.Status.ObservedGeneration != f.Generation
+	if c.views.Synced(f.Kind) {
+		for _, o := range c.views.Owned(f.Kind, kc.Name, ownerHash(ref)) {
+			if !slices.Contains(keep, o.GetNamespace()) {
+				candidates[o.GetNamespace()] = o.GetName()
+			}
+		}
+	} else if !f.Kind.Secret && (f.Deleting || specChanged) {
+		list, err := ri.List(ctx, metav1.ListOptions{LabelSelector: OwnerLabel + "=" + ownerHash(ref)})
+		if err != nil {
+			for ns := range candidates {
+				stale(ns, "listing the member: "+err.Error())
+			}
+			return out
+		}
+		for _, o := range list.Items {
+			if !slices.Contains(keep, o.GetNamespace()) {
+				candidates[o.GetNamespace()] = o.GetName()
+			}
+		}
+	}
+	for ns, name := range candidates {
+		if err := deleteOwned(ctx, f.Kind.Secret, ri.Namespace(ns), name, ref); err != nil {
+			stale(ns, "deleting from the member: "+err.Error())
+			continue
+		}
+		c.expect.forget(expectKey{Resource: f.Kind.Federated.Resource, Cluster: kc.Name, Namespace: ns, Name: name})
+	}
+	return out
+}
+
+// deleteOwned deletes one object if, and only if, Meridian owns it. A
+// Secret, which Meridian may not read, is deleted by name: the member's
+// admission policy refuses the deletion of one that does not carry
+// Meridian's owner annotation, which leaves it untouched as for any kind.
+func deleteOwned(ctx context.Context, secret bool, ri dynamic.ResourceInterface, name, ref string) error {
+	if secret {
+		err := ri.Delete(ctx, name, metav1.DeleteOptions{})
+		if apierrors.IsNotFound(err) || apierrors.IsForbidden(err) && strings.Contains(err.Error(), registration.ForeignSecretMessage) {
+			return nil
+		}
+		return err
+	}
+	cur, err := ri.Get(ctx, name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if cur.GetAnnotations()[OwnerAnnotation] != ref {
+		return nil // not ours (any more): never touched
+	}
+	uid := cur.GetUID()
+	err = ri.Delete(ctx, name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}})
+	if apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
+		return nil
+	}
+	return err
+}
