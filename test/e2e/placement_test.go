@@ -640,3 +640,105 @@ var _ = Describe("Placement isolation: a member that hangs", func() {
 func member(env *devenv.Environment, name string) dynamic.Interface {
 	return dynamic.NewForConfigOrDie(env.Member(name).RESTConfig())
 }
+
+var _ = Describe("Placement removal whatever the target's state", func() {
+	It("removes the copy of a target that turned Invalid once it is no longer targeted, and a Secret's once its placement cannot be read and it is deleted", func(ctx SpecContext) {
+		mgmt := dynamic.NewForConfigOrDie(env.Management.RESTConfig())
+		_, err := kubernetes.NewForConfigOrDie(env.Management.RESTConfig()).CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "fed-leak"}}, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		for _, c := range placementClusters {
+			_, err := kubernetes.NewForConfigOrDie(env.Member(c).RESTConfig()).CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "leak"}}, metav1.CreateOptions{})
+			Expect(err).NotTo(HaveOccurred())
+		}
+		fedObj := func(gvr schema.GroupVersionResource) dynamic.ResourceInterface {
+			return mgmt.Resource(gvr).Namespace("fed-leak")
+		}
+		stateIn := func(gvr schema.GroupVersionResource, name, cluster string) func(g Gomega) fedv1alpha1.PlacementState {
+			return func(g Gomega) fedv1alpha1.PlacementState {
+				u, err := fedObj(gvr).Get(ctx, name, metav1.GetOptions{})
+				g.Expect(err).NotTo(HaveOccurred())
+				var st fedv1alpha1.FederatedStatus
+				if raw, ok := u.Object["status"].(map[string]any); ok {
+					g.Expect(runtimeConvert(raw, &st)).To(Succeed())
+				}
+				for _, p := range st.Placements {
+					if p.Cluster == cluster {
+						return p.State
+					}
+				}
+				return ""
+			}
+		}
+		edit := func(gvr schema.GroupVersionResource, name string, change func(u *unstructured.Unstructured)) {
+			Eventually(func() error {
+				u, err := fedObj(gvr).Get(ctx, name, metav1.GetOptions{})
+				if err != nil {
+					return err
+				}
+				change(u)
+				_, err = fedObj(gvr).Update(ctx, u, metav1.UpdateOptions{})
+				return err
+			}).WithContext(ctx).WithTimeout(30 * time.Second).Should(Succeed())
+		}
+		goneFrom := func(gvr schema.GroupVersionResource, cluster, name string) func() bool {
+			return func() bool {
+				_, err := member(env, cluster).Resource(gvr).Namespace("leak").Get(ctx, name, metav1.GetOptions{})
+				return apierrors.IsNotFound(err)
+			}
+		}
+
+		By("an Upstream whose west target turns Invalid, then leaves the placement")
+		up := federatedObject("FederatedUpstream", "leak", map[string]any{
+			"template":  map[string]any{"spec": map[string]any{"kube": map[string]any{"serviceName": "leak", "serviceNamespace": "leak", "servicePort": int64(80)}}},
+			"placement": placementOf(placementClusters, []string{"leak"}),
+		}, nil, nil)
+		up.SetNamespace("fed-leak")
+		_, err = fedObj(fedUpstreamsGVR).Create(ctx, up, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		Eventually(stateIn(fedUpstreamsGVR, "leak", "west")).WithContext(ctx).WithTimeout(time.Minute).Should(Equal(fedv1alpha1.PlacementPlaced))
+		edit(fedUpstreamsGVR, "leak", func(u *unstructured.Unstructured) {
+			_ = unstructured.SetNestedSlice(u.Object, []any{map[string]any{"clusterName": "west", "patches": []any{
+				map[string]any{"op": "add", "path": "/spec/bogusField", "value": "x"},
+			}}}, "spec", "overrides")
+		})
+		Eventually(stateIn(fedUpstreamsGVR, "leak", "west")).WithContext(ctx).WithTimeout(time.Minute).Should(Equal(fedv1alpha1.PlacementInvalid))
+		Expect(goneFrom(upstreamsGVR, "west", "leak")()).To(BeFalse(), "west keeps the copy placed before")
+		edit(fedUpstreamsGVR, "leak", func(u *unstructured.Unstructured) {
+			_ = unstructured.SetNestedStringSlice(u.Object, []string{"east"}, "spec", "placement", "clusters")
+		})
+		Eventually(goneFrom(upstreamsGVR, "west", "leak")).WithContext(ctx).WithTimeout(time.Minute).Should(BeTrue(), "west's copy removed once west is no longer targeted")
+		Expect(goneFrom(upstreamsGVR, "east", "leak")()).To(BeFalse(), "east's stays")
+
+		By("a Secret whose placement can no longer be read, then deleted")
+		sec := federatedObject("FederatedSecret", "leak-tls", map[string]any{
+			"template":  map[string]any{"type": "Opaque", "stringData": map[string]any{"k": "v"}},
+			"placement": placementOf(placementClusters, []string{"leak"}),
+		}, nil, nil)
+		sec.SetNamespace("fed-leak")
+		_, err = fedObj(fedSecretsGVR).Create(ctx, sec, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		for _, c := range placementClusters {
+			Eventually(stateIn(fedSecretsGVR, "leak-tls", c)).WithContext(ctx).WithTimeout(time.Minute).Should(Equal(fedv1alpha1.PlacementPlaced))
+		}
+		edit(fedSecretsGVR, "leak-tls", func(u *unstructured.Unstructured) {
+			_ = unstructured.SetNestedField(u.Object, map[string]any{"matchExpressions": []any{map[string]any{"key": "region", "operator": "NotAnOperator"}}}, "spec", "placement", "clusterSelector")
+		})
+		Eventually(func(g Gomega) string {
+			u, err := fedObj(fedSecretsGVR).Get(ctx, "leak-tls", metav1.GetOptions{})
+			g.Expect(err).NotTo(HaveOccurred())
+			conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
+			for _, c := range conds {
+				if m, _ := c.(map[string]any); m["type"] == "Ready" {
+					return fmt.Sprint(m["reason"])
+				}
+			}
+			return ""
+		}).WithContext(ctx).WithTimeout(time.Minute).Should(Equal("Invalid"))
+		Expect(fedObj(fedSecretsGVR).Delete(ctx, "leak-tls", metav1.DeleteOptions{})).To(Succeed())
+		for _, c := range placementClusters {
+			Eventually(goneFrom(secretsGVR, c, "leak-tls")).WithContext(ctx).WithTimeout(time.Minute).Should(BeTrue(), "the Secret placed in %s is removed", c)
+		}
+		Expect(fedObj(fedUpstreamsGVR).Delete(ctx, "leak", metav1.DeleteOptions{})).To(Succeed())
+		Eventually(goneFrom(upstreamsGVR, "east", "leak")).WithContext(ctx).WithTimeout(time.Minute).Should(BeTrue())
+	}, SpecTimeout(5*time.Minute))
+})

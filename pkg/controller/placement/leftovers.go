@@ -42,7 +42,9 @@ func parseLeftover(k, owner string) (leftover, bool) {
 
 // secretLeftovers are the Secrets f's deletion leaves behind: where the
 // removal failed (stale), and where status says it placed them in clusters
-// no longer registered (they may be registered again).
+// no longer registered (they may be registered again), whatever the state
+// of those targets now: a target turned Invalid still holds the copy of the
+// generation it last placed.
 func secretLeftovers(f *federated, stale []fedv1alpha1.PlacementStatus, registered map[string]*fedv1alpha1.KubernetesCluster) []leftover {
 	ref := ownerRef(f.Kind, f.Namespace, f.Name)
 	var out []leftover
@@ -50,7 +52,7 @@ func secretLeftovers(f *federated, stale []fedv1alpha1.PlacementStatus, register
 		out = append(out, leftover{Cluster: s.Cluster, Namespace: s.Namespace, Name: f.placedName(), Owner: ref})
 	}
 	for _, p := range f.Status.Placements {
-		if _, ok := registered[p.Cluster]; !ok && p.State != fedv1alpha1.PlacementInvalid {
+		if _, ok := registered[p.Cluster]; !ok && p.ObservedGeneration > 0 {
 			out = append(out, leftover{Cluster: p.Cluster, Namespace: p.Namespace, Name: f.placedName(), Owner: ref})
 		}
 	}

@@ -71,9 +71,7 @@ func (c *Controller) concerned(k key, f *federated, registered map[string]*fedv1
 		set[cl] = true
 	}
 	for _, p := range f.Status.Placements {
-		if p.State != fedv1alpha1.PlacementInvalid {
-			set[p.Cluster] = true
-		}
+		set[p.Cluster] = true // whatever its state: an Invalid target may hold an earlier copy
 	}
 	for cl := range c.results.get(k) {
 		set[cl] = true

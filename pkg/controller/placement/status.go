@@ -31,7 +31,7 @@ func (c *Controller) syncStatus(ctx context.Context, k key) error {
 		return err
 	}
 	if err != nil {
-		return c.writeStatus(ctx, u, c.kinds[k.Resource], f, invalidStatus(f, err.Error()))
+		return c.writeStatus(ctx, u, c.kinds[k.Resource], f, invalidStatus(u, err.Error()))
 	}
 	if f.Deleting {
 		return nil // finalize owns it now
@@ -42,7 +42,7 @@ func (c *Controller) syncStatus(ctx context.Context, k key) error {
 	}
 	selected, unknown, err := resolveClusters(f.Placement, registered)
 	if err != nil {
-		return c.writeStatus(ctx, u, f.Kind, f, invalidStatus(f, err.Error()))
+		return c.writeStatus(ctx, u, f.Kind, f, invalidStatus(u, err.Error()))
 	}
 	prev := map[target]fedv1alpha1.PlacementStatus{}
 	for _, p := range f.Status.Placements {
@@ -132,6 +132,13 @@ func summarize(f *federated, placements []fedv1alpha1.PlacementStatus) fedv1alph
 		} else {
 			p.LastTransitionTime = now
 		}
+		// ObservedGeneration is the generation last placed there: a target
+		// that is not Placed now (Invalid, Failed, ...) may still hold the
+		// copy of an earlier one, and that copy is removed when the target
+		// goes, whatever its state then. 0: nothing was ever placed.
+		if p.State != fedv1alpha1.PlacementPlaced {
+			p.ObservedGeneration = old.ObservedGeneration
+		}
 		// A restored drift stays reported for the generation it happened in.
 		if hadOld && old.Drifted && !p.Drifted && p.State == fedv1alpha1.PlacementPlaced && old.ObservedGeneration == p.ObservedGeneration {
 			p.Drifted, p.Message = true, old.Message
@@ -169,14 +176,17 @@ func summarize(f *federated, placements []fedv1alpha1.PlacementStatus) fedv1alph
 	return st
 }
 
-func invalidStatus(f *federated, msg string) fedv1alpha1.FederatedStatus {
-	var gen int64
-	var conds []metav1.Condition
-	if f != nil {
-		gen, conds = f.Generation, slices.Clone(f.Status.Conditions)
+func invalidStatus(u *unstructured.Unstructured, msg string) fedv1alpha1.FederatedStatus {
+	// The placements stay as they were: they are the record of what was
+	// placed where (for Secrets the only one), which the removal of what
+	// is no longer targeted, or the deletion, needs once the object reads
+	// again.
+	var st fedv1alpha1.FederatedStatus
+	if raw, ok := u.Object["status"].(map[string]any); ok {
+		_ = runtime.DefaultUnstructuredConverter.FromUnstructured(raw, &st)
 	}
-	st := fedv1alpha1.FederatedStatus{ObservedGeneration: gen, Conditions: conds}
-	meta.SetStatusCondition(&st.Conditions, metav1.Condition{Type: "Ready", Status: metav1.ConditionFalse, Reason: "Invalid", Message: msg, ObservedGeneration: gen})
+	st.ObservedGeneration = u.GetGeneration()
+	meta.SetStatusCondition(&st.Conditions, metav1.Condition{Type: "Ready", Status: metav1.ConditionFalse, Reason: "Invalid", Message: msg, ObservedGeneration: st.ObservedGeneration})
 	return st
 }
 

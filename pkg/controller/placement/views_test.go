@@ -105,9 +105,12 @@ func TestPendingReasonNamesTheInstallationThatShouldReport(t *testing.T) {
 func TestSecretLeftoversAreRecordedPerTarget(t *testing.T) {
 	f := &federated{Kind: Kinds[len(Kinds)-1], Namespace: "fed", Name: "tls",
 		Status: fedv1alpha1.FederatedStatus{Placements: []fedv1alpha1.PlacementStatus{
-			{Cluster: "east", Namespace: "a", State: fedv1alpha1.PlacementPlaced},
-			{Cluster: "gone", Namespace: "b", State: fedv1alpha1.PlacementPlaced},
+			{Cluster: "east", Namespace: "a", State: fedv1alpha1.PlacementPlaced, ObservedGeneration: 3},
+			{Cluster: "gone", Namespace: "b", State: fedv1alpha1.PlacementPlaced, ObservedGeneration: 3},
+			// Never placed (ObservedGeneration 0): nothing is left there.
 			{Cluster: "typo", Namespace: "b", State: fedv1alpha1.PlacementInvalid},
+			// Placed at generation 2, Invalid since: the copy of 2 is left.
+			{Cluster: "left", Namespace: "c", State: fedv1alpha1.PlacementInvalid, ObservedGeneration: 2},
 		}}}
 	if !f.Kind.Secret {
 		t.Fatal("the last kind is FederatedSecret")
@@ -118,6 +121,7 @@ func TestSecretLeftoversAreRecordedPerTarget(t *testing.T) {
 	want := []leftover{
 		{Cluster: "west", Namespace: "a", Name: "tls", Owner: "FederatedSecret/fed/tls"},
 		{Cluster: "gone", Namespace: "b", Name: "tls", Owner: "FederatedSecret/fed/tls"},
+		{Cluster: "left", Namespace: "c", Name: "tls", Owner: "FederatedSecret/fed/tls"},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %v", got)
