@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -742,3 +743,110 @@ var _ = Describe("Placement removal whatever the target's state", func() {
 		Eventually(goneFrom(upstreamsGVR, "east", "leak")).WithContext(ctx).WithTimeout(time.Minute).Should(BeTrue())
 	}, SpecTimeout(5*time.Minute))
 })
+
+var _ = Describe("Placement ownership under a race", func() {
+	It("never adopts or overwrites an object someone else keeps recreating while Meridian places", func(ctx SpecContext) {
+		mgmt := dynamic.NewForConfigOrDie(env.Management.RESTConfig())
+		_, err := kubernetes.NewForConfigOrDie(env.Management.RESTConfig()).CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "fed-race"}}, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		_, err = kubernetes.NewForConfigOrDie(env.Member("west").RESTConfig()).CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "race"}}, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		west := member(env, "west").Resource(upstreamsGVR).Namespace("race")
+		fed := mgmt.Resource(fedUpstreamsGVR).Namespace("fed-race")
+		u := federatedObject("FederatedUpstream", "raced", map[string]any{
+			"template":  map[string]any{"spec": map[string]any{"kube": map[string]any{"serviceName": "raced", "serviceNamespace": "race", "servicePort": int64(1)}}},
+			"placement": placementOf([]string{"west"}, []string{"race"}),
+		}, nil, nil)
+		u.SetNamespace("fed-race")
+		_, err = fed.Create(ctx, u, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		Eventually(func() error {
+			_, err := west.Get(ctx, "raced", metav1.GetOptions{})
+			return err
+		}).WithContext(ctx).WithTimeout(time.Minute).Should(Succeed())
+
+		foreign := map[string]any{"static": map[string]any{"hosts": []any{map[string]any{"addr": "10.9.9.9", "port": int64(9)}}}}
+		loop, stop := context.WithTimeout(ctx, 20*time.Second)
+		defer stop()
+		// Meridian keeps writing: a new template every 100ms.
+		go func() {
+			defer GinkgoRecover()
+			for port := int64(2); loop.Err() == nil; port++ {
+				cur, err := fed.Get(loop, "raced", metav1.GetOptions{})
+				if err == nil {
+					_ = unstructured.SetNestedField(cur.Object, port, "spec", "template", "spec", "kube", "servicePort")
+					_, _ = fed.Update(loop, cur, metav1.UpdateOptions{})
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+		}()
+		// Someone else keeps deleting whatever is there and creating their
+		// own object of that name; each of theirs must stay as they made it.
+		var rounds, meridians, adopted int
+		for loop.Err() == nil {
+			if cur, err := west.Get(loop, "raced", metav1.GetOptions{}); err == nil {
+				if cur.GetAnnotations()[placement.OwnerAnnotation] != "" {
+					meridians++
+				}
+				uid := cur.GetUID()
+				_ = west.Delete(loop, "raced", metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}})
+			}
+			mine := &unstructured.Unstructured{Object: map[string]any{
+				"apiVersion": "gloo.solo.io/v1", "kind": "Upstream",
+				"metadata": map[string]any{"name": "raced", "namespace": "race"},
+				"spec":     foreign,
+			}}
+			created, err := west.Create(loop, mine, metav1.CreateOptions{})
+			if err != nil {
+				continue // Meridian's came first: delete it again
+			}
+			rounds++
+			time.Sleep(30 * time.Millisecond)
+			if cur, err := west.Get(loop, "raced", metav1.GetOptions{}); err == nil && cur.GetUID() == created.GetUID() {
+				if cur.GetAnnotations()[placement.OwnerAnnotation] != "" || !equalJSON(cur.Object["spec"], foreign) {
+					adopted++
+				}
+			}
+			time.Sleep(30 * time.Millisecond)
+		}
+		AddReportEntry("race rounds", fmt.Sprintf("%d foreign objects created, %d of Meridian's copies seen in between, %d adopted or overwritten", rounds, meridians, adopted))
+		Expect(adopted).To(BeZero(), "an object Meridian did not create was adopted or overwritten")
+		Expect(rounds).To(BeNumerically(">", 10))
+		Expect(meridians).To(BeNumerically(">", 0), "Meridian placed between the rounds (the race was run)")
+
+		// Theirs is left; once it is gone, Meridian's is placed.
+		Eventually(func() error {
+			if cur, err := west.Get(ctx, "raced", metav1.GetOptions{}); err == nil {
+				if cur.GetAnnotations()[placement.OwnerAnnotation] == "" {
+					return nil
+				}
+				uid := cur.GetUID()
+				_ = west.Delete(ctx, "raced", metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}})
+			}
+			_, err := west.Create(ctx, &unstructured.Unstructured{Object: map[string]any{
+				"apiVersion": "gloo.solo.io/v1", "kind": "Upstream",
+				"metadata": map[string]any{"name": "raced", "namespace": "race"}, "spec": foreign,
+			}}, metav1.CreateOptions{})
+			return err
+		}).WithContext(ctx).WithTimeout(30*time.Second).Should(Succeed(), "one of theirs in place")
+		Eventually(func(g Gomega) {
+			got, err := fed.Get(ctx, "raced", metav1.GetOptions{})
+			g.Expect(err).NotTo(HaveOccurred())
+			msg, _, _ := unstructured.NestedSlice(got.Object, "status", "placements")
+			g.Expect(fmt.Sprint(msg)).To(ContainSubstring("Meridian did not create"))
+		}).WithContext(ctx).WithTimeout(time.Minute).Should(Succeed(), "west says the object in its way is not Meridian's")
+		Expect(west.Delete(ctx, "raced", metav1.DeleteOptions{})).To(Succeed())
+		Eventually(func(g Gomega) {
+			cur, err := west.Get(ctx, "raced", metav1.GetOptions{})
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(cur.GetAnnotations()).To(HaveKeyWithValue(placement.OwnerAnnotation, "FederatedUpstream/fed-race/raced"))
+		}).WithContext(ctx).WithTimeout(time.Minute).Should(Succeed(), "placed once the other object is gone")
+		Expect(fed.Delete(ctx, "raced", metav1.DeleteOptions{})).To(Succeed())
+	}, SpecTimeout(4*time.Minute))
+})
+
+func equalJSON(a, b any) bool {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return string(ja) == string(jb)
+}

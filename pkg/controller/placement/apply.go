@@ -62,44 +62,76 @@ func (c *Controller) placeOne(ctx context.Context, ri dynamic.ResourceInterface,
 	ek := expectKey{Resource: f.Kind.Federated.Resource, Cluster: p.Cluster, Namespace: p.Namespace, Name: want.GetName()}
 	cur, fromMember, err := c.current(ctx, ri, f.Kind, ek, false)
 	p, write := judge(f, want, cur, err, p)
-	if write && !fromMember {
-		// A write is decided on the member's own answer: the views may lag,
-		// and an object replaced meanwhile by one Meridian did not create
-		// must never be overwritten.
-		cur, _, err = c.current(ctx, ri, f.Kind, ek, true)
-		p, write = judge(f, want, cur, err, p)
-	}
 	if !write {
 		return p
 	}
-	if p.Drifted {
-		driftTotal.WithLabelValues(f.Kind.Federated.Resource).Inc()
-	}
-	body, err := json.Marshal(want.Object)
-	if err != nil {
-		p.State, p.Message = fedv1alpha1.PlacementInvalid, err.Error()
+	for attempt := 0; ; attempt++ {
+		if !fromMember {
+			// A write is decided on the member's own answer: the views may
+			// lag, and an object replaced meanwhile by one Meridian did not
+			// create must never be overwritten.
+			cur, fromMember, err = c.current(ctx, ri, f.Kind, ek, true)
+			if p, write = judge(f, want, cur, err, p); !write {
+				return p
+			}
+		}
+		applied, err := c.write(ctx, ri, want, cur, f.Kind.Secret)
+		if apierrors.IsConflict(err) && attempt < 2 {
+			// Changed, replaced or created since it was read: judge again
+			// on what is there now.
+			fromMember = false
+			continue
+		}
+		if err != nil {
+			p.State = fedv1alpha1.PlacementFailed
+			if refused(err) {
+				p.State = fedv1alpha1.PlacementInvalid
+			}
+			p.Message = "writing to the member: " + err.Error()
+			return p
+		}
+		if p.Drifted {
+			driftTotal.WithLabelValues(f.Kind.Federated.Resource).Inc()
+			p.Message = "the placed object had been changed in the member; restored"
+		}
+		if c.views.Synced(f.Kind) {
+			c.expect.set(ek, applied)
+		}
+		if !f.Kind.Secret {
+			p.GlooState, p.GlooReason = glooState(applied)
+		}
 		return p
+	}
+}
+
+// absentVersion is a resourceVersion no object can have (beyond any etcd
+// revision): applied as a precondition, it lets the apply create the
+// object and fail with a conflict if one exists.
+const absentVersion = "18446744073709551615"
+
+// write server-side applies want over cur, the member's object as judged
+// (nil: there was none), with force (the object is Meridian's: a hand edit
+// is drift, restored) and cur's resourceVersion as precondition: the apply
+// creates only if there is still no object, and updates only the very
+// object judged. Anything created, replaced or changed in between is a
+// conflict, and is judged again rather than overwritten.
+func (c *Controller) write(ctx context.Context, ri dynamic.ResourceInterface, want, cur *unstructured.Unstructured, blind bool) (*unstructured.Unstructured, error) {
+	obj := want.DeepCopy()
+	switch {
+	case blind:
+		// Never read (a Secret): the member's admission policy on the
+		// owner annotation is the precondition.
+	case cur == nil:
+		obj.SetResourceVersion(absentVersion)
+	default:
+		obj.SetResourceVersion(cur.GetResourceVersion())
+	}
+	body, err := json.Marshal(obj.Object)
+	if err != nil {
+		return nil, apierrors.NewBadRequest(err.Error())
 	}
 	force := true
-	applied, err := ri.Patch(ctx, want.GetName(), types.ApplyPatchType, body, metav1.PatchOptions{FieldManager: FieldManager, Force: &force})
-	if err != nil {
-		p.State = fedv1alpha1.PlacementFailed
-		if refused(err) {
-			p.State = fedv1alpha1.PlacementInvalid
-		}
-		p.Message = "writing to the member: " + err.Error()
-		return p
-	}
-	if c.views.Synced(f.Kind) {
-		c.expect.set(ek, applied)
-	}
-	if p.Drifted {
-		p.Message = "the placed object had been changed in the member; restored"
-	}
-	if !f.Kind.Secret {
-		p.GlooState, p.GlooReason = glooState(applied)
-	}
-	return p
+	return ri.Patch(ctx, want.GetName(), types.ApplyPatchType, body, metav1.PatchOptions{FieldManager: FieldManager, Force: &force})
 }
 
 // refused reports whether the member refused the object itself, so that

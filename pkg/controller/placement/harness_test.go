@@ -451,3 +451,37 @@ func upstream(namespace, name string) *unstructured.Unstructured {
 		"spec":     map[string]any{"static": map[string]any{"hosts": []any{map[string]any{"addr": "10.0.0.1", "port": int64(80)}}}},
 	}}
 }
+
+// replace puts u in place of whatever m holds under its name, as someone
+// else would between two of the controller's requests: a new object (new
+// UID and resourceVersion), or, with keepUID, the same one edited.
+func (m *fakeMember) replace(gvr schema.GroupVersionResource, u *unstructured.Unstructured, keepUID bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	u = u.DeepCopy()
+	cur, err := m.Tracker().Get(gvr, u.GetNamespace(), u.GetName())
+	if err == nil && keepUID {
+		u.SetUID(cur.(*unstructured.Unstructured).GetUID())
+	} else {
+		u.SetUID(uuid.NewUUID())
+	}
+	u.SetResourceVersion(m.nextRV())
+	if err == nil {
+		_ = m.Tracker().Delete(gvr, u.GetNamespace(), u.GetName())
+	}
+	_ = m.Tracker().Create(gvr, u, u.GetNamespace())
+}
+
+// before runs do once, before the first request of verb for name in m.
+func (m *fakeMember) before(verb, name string, do func()) {
+	var once sync.Once
+	m.setHook(func(a clienttesting.Action) error {
+		if a.GetVerb() != verb {
+			return nil
+		}
+		if n, ok := a.(interface{ GetName() string }); ok && n.GetName() == name {
+			once.Do(do)
+		}
+		return nil
+	})
+}

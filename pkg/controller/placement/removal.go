@@ -79,7 +79,10 @@ func (c *Controller) removeFrom(ctx context.Context, f *federated, kc *fedv1alph
 	return out
 }
 
-// deleteOwned deletes one object if, and only if, Meridian owns it. A
+// deleteOwned deletes one object if, and only if, Meridian owns it: the
+// delete carries the UID and resourceVersion of the object judged as
+// preconditions, so an object replaced, or taken over (its owner marks
+// edited away), after the read is never deleted; it is judged again. A
 // Secret, which Meridian may not read, is deleted by name: the member's
 // admission policy refuses the deletion of one that does not carry
 // Meridian's owner annotation, which leaves it untouched as for any kind.
@@ -91,20 +94,26 @@ func deleteOwned(ctx context.Context, secret bool, ri dynamic.ResourceInterface,
 		}
 		return err
 	}
-	cur, err := ri.Get(ctx, name, metav1.GetOptions{})
-	if apierrors.IsNotFound(err) {
-		return nil
+	for attempt := 0; ; attempt++ {
+		cur, err := ri.Get(ctx, name, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if cur.GetAnnotations()[OwnerAnnotation] != ref {
+			return nil // not ours (any more): never touched
+		}
+		uid, rv := cur.GetUID(), cur.GetResourceVersion()
+		err = ri.Delete(ctx, name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid, ResourceVersion: &rv}})
+		switch {
+		case err == nil || apierrors.IsNotFound(err):
+			return nil
+		case apierrors.IsConflict(err) && attempt < 2:
+			continue
+		default:
+			return err
+		}
 	}
-	if err != nil {
-		return err
-	}
-	if cur.GetAnnotations()[OwnerAnnotation] != ref {
-		return nil // not ours (any more): never touched
-	}
-	uid := cur.GetUID()
-	err = ri.Delete(ctx, name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}})
-	if apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
-		return nil
-	}
-	return err
 }
