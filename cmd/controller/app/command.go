@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"os/signal"
 	"sync/atomic"
 	"syscall"
@@ -13,10 +12,8 @@ import (
 
 	"maps"
 
-	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/dynamic/dynamicinformer"
@@ -25,8 +22,6 @@ import (
 	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
 	toolscache "k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/clientcmd"
-	"k8s.io/client-go/tools/leaderelection"
-	"k8s.io/client-go/tools/leaderelection/resourcelock"
 	"k8s.io/client-go/tools/record"
 	"k8s.io/component-base/logs"
 	"k8s.io/component-base/metrics/legacyregistry"
@@ -36,6 +31,7 @@ import (
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
 	"github.com/meridianfed/meridian/pkg/controller/credentials"
+	"github.com/meridianfed/meridian/pkg/controller/leader"
 	"github.com/meridianfed/meridian/pkg/controller/placement"
 	meridianclient "github.com/meridianfed/meridian/pkg/generated/clientset/versioned"
 	meridianinformers "github.com/meridianfed/meridian/pkg/generated/informers/externalversions"
@@ -188,47 +184,10 @@ func Run(ctx context.Context, o Options) error {
 		work(ctx)
 		return nil
 	}
-	host, _ := os.Hostname()
-	id := host + "_" + uuid.NewString()
-	lock := &resourcelock.LeaseLock{
-		LeaseMeta:  metav1.ObjectMeta{Namespace: o.FederationNamespace, Name: LeaseName},
-		Client:     kube.CoordinationV1(),
-		LockConfig: resourcelock.ResourceLockConfig{Identity: id},
-	}
-	lost := make(chan struct{})
-	le, err := leaderelection.NewLeaderElector(leaderelection.LeaderElectionConfig{
-		Lock:            lock,
-		LeaseDuration:   15 * time.Second,
-		RenewDeadline:   10 * time.Second,
-		RetryPeriod:     2 * time.Second,
-		ReleaseOnCancel: true,
-		Name:            LeaseName,
-		Callbacks: leaderelection.LeaderCallbacks{
-			OnStartedLeading: work,
-			OnStoppedLeading: func() { close(lost) },
-			OnNewLeader: func(identity string) {
-				if identity != id {
-					log.Info("standing by", "leader", identity)
-				}
-			},
-		},
-	})
-	if err != nil {
-		return err
-	}
-	log.Info("waiting to lead", "lease", o.FederationNamespace+"/"+LeaseName, "identity", id)
-	le.Run(ctx)
-	if ctx.Err() != nil {
-		return nil
-	}
-	select {
-	case <-lost:
-		// Another replica may already be acting: stop at once rather than
-		// race it; the Deployment restarts this one as a stand-by.
-		return errors.New("leadership lost")
-	default:
-		return nil
-	}
+	// A lost lease is an error (leader.ErrLost): another replica may
+	// already act, so this one stops at once rather than race it; the
+	// Deployment restarts it as a stand-by.
+	return leader.Run(ctx, kube.CoordinationV1(), leader.Config{Namespace: o.FederationNamespace, Name: LeaseName}, work, log)
 }
 
 // healthMux serves /healthz (the process runs) and /readyz (its caches are

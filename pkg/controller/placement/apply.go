@@ -38,7 +38,7 @@ func (c *Controller) placeCluster(ctx context.Context, f *federated, kc *fedv1al
 		}
 		return out
 	}
-	ri := client.Resource(f.Kind.Member)
+	ri, rd := client.Resource(f.Kind.Member), c.reader(f.Kind, kc.Name, client)
 	for _, ns := range f.Placement.Namespaces {
 		want, err := f.desired(kc.Name, ns)
 		if err != nil {
@@ -46,7 +46,12 @@ func (c *Controller) placeCluster(ctx context.Context, f *federated, kc *fedv1al
 			continue
 		}
 		start := time.Now()
-		p := c.placeOne(ctx, ri.Namespace(ns), f, want, entry(ns, fedv1alpha1.PlacementPlaced, ""))
+		var p fedv1alpha1.PlacementStatus
+		if f.Kind.Access == WriteOnly {
+			p = c.placeBlind(ctx, ri.Namespace(ns), f, want, entry(ns, fedv1alpha1.PlacementPlaced, ""))
+		} else {
+			p = c.placeOne(ctx, rd, ri.Namespace(ns), f, want, entry(ns, fedv1alpha1.PlacementPlaced, ""))
+		}
 		if p.State == fedv1alpha1.PlacementPlaced && p.GlooState == core.StatePending.String() && p.GlooReason == "" {
 			p.GlooReason = c.views.PendingReason(kc.Name, ns)
 		}
@@ -58,9 +63,9 @@ func (c *Controller) placeCluster(ctx context.Context, f *federated, kc *fedv1al
 
 // placeOne applies one object, unless an object of that name exists that
 // Meridian does not own.
-func (c *Controller) placeOne(ctx context.Context, ri dynamic.ResourceInterface, f *federated, want *unstructured.Unstructured, p fedv1alpha1.PlacementStatus) fedv1alpha1.PlacementStatus {
+func (c *Controller) placeOne(ctx context.Context, rd placedReader, ri dynamic.ResourceInterface, f *federated, want *unstructured.Unstructured, p fedv1alpha1.PlacementStatus) fedv1alpha1.PlacementStatus {
 	ek := expectKey{Resource: f.Kind.Federated.Resource, Cluster: p.Cluster, Namespace: p.Namespace, Name: want.GetName()}
-	cur, fromMember, err := c.current(ctx, ri, f.Kind, ek, false)
+	cur, fromMember, err := rd.Current(ctx, p.Namespace, want.GetName(), false)
 	p, write := judge(f, want, cur, err, p)
 	if !write {
 		return p
@@ -70,12 +75,12 @@ func (c *Controller) placeOne(ctx context.Context, ri dynamic.ResourceInterface,
 			// A write is decided on the member's own answer: the views may
 			// lag, and an object replaced meanwhile by one Meridian did not
 			// create must never be overwritten.
-			cur, fromMember, err = c.current(ctx, ri, f.Kind, ek, true)
+			cur, fromMember, err = rd.Current(ctx, p.Namespace, want.GetName(), true)
 			if p, write = judge(f, want, cur, err, p); !write {
 				return p
 			}
 		}
-		applied, err := c.write(ctx, ri, want, cur, f.Kind.Secret)
+		applied, err := c.write(ctx, ri, want, cur)
 		if apierrors.IsConflict(err) && attempt < 2 {
 			// Changed, replaced or created since it was read: judge again
 			// on what is there now.
@@ -115,12 +120,9 @@ const absentVersion = "18446744073709551615"
 // creates only if there is still no object, and updates only the very
 // object judged. Anything created, replaced or changed in between is a
 // conflict, and is judged again rather than overwritten.
-func (c *Controller) write(ctx context.Context, ri dynamic.ResourceInterface, want, cur *unstructured.Unstructured, blind bool) (*unstructured.Unstructured, error) {
+func (c *Controller) write(ctx context.Context, ri dynamic.ResourceInterface, want, cur *unstructured.Unstructured) (*unstructured.Unstructured, error) {
 	obj := want.DeepCopy()
 	switch {
-	case blind:
-		// Never read (a Secret): the member's admission policy on the
-		// owner annotation is the precondition.
 	case cur == nil:
 		obj.SetResourceVersion(absentVersion)
 	default:
@@ -134,6 +136,44 @@ func (c *Controller) write(ctx context.Context, ri dynamic.ResourceInterface, wa
 	return ri.Patch(ctx, want.GetName(), types.ApplyPatchType, body, metav1.PatchOptions{FieldManager: FieldManager, Force: &force})
 }
 
+// placeBlind places an object of a WriteOnly kind, which Meridian may
+// not read in the member: server-side apply without force and without a
+// read. The member decides ownership: its admission policy refuses
+// Meridian's write to an object without Meridian's owner marks (403, or
+// 422 naming the policy), and an apply without force conflicts (409) on a
+// field someone else set; either way nothing is overwritten and the target
+// is Failed, retried with backoff.
+func (c *Controller) placeBlind(ctx context.Context, ri dynamic.ResourceInterface, f *federated, want *unstructured.Unstructured, p fedv1alpha1.PlacementStatus) fedv1alpha1.PlacementStatus {
+	body, err := json.Marshal(want.Object)
+	if err != nil {
+		p.State, p.Message = fedv1alpha1.PlacementInvalid, err.Error()
+		return p
+	}
+	force := false
+	_, err = ri.Patch(ctx, want.GetName(), types.ApplyPatchType, body, metav1.PatchOptions{FieldManager: FieldManager, Force: &force})
+	switch {
+	case err == nil:
+	case ownershipRefusal(err):
+		p.State = fedv1alpha1.PlacementFailed
+		p.Message = fmt.Sprintf("the member refused Meridian's write of %s %s/%s (an object of that name without Meridian's owner marks is there, or Meridian may not write it there): left untouched (rename the template, or delete that object to let Meridian place this one): %v", f.Kind.MemberKind, p.Namespace, want.GetName(), err)
+	case apierrors.IsConflict(err):
+		p.State = fedv1alpha1.PlacementFailed
+		p.Message = fmt.Sprintf("%s %s/%s has fields someone else set: left untouched: %v", f.Kind.MemberKind, p.Namespace, want.GetName(), err)
+	case refused(err):
+		p.State, p.Message = fedv1alpha1.PlacementInvalid, "writing to the member: "+err.Error()
+	default:
+		p.State, p.Message = fedv1alpha1.PlacementFailed, "writing to the member: "+err.Error()
+	}
+	return p
+}
+
+// ownershipRefusal reports whether the member's admission refused a write
+// for ownership (Forbidden, or Invalid from an admission policy) rather
+// than the object's content.
+func ownershipRefusal(err error) bool {
+	return apierrors.IsForbidden(err) || (apierrors.IsInvalid(err) && strings.Contains(err.Error(), "ValidatingAdmissionPolicy"))
+}
+
 // refused reports whether the member refused the object itself, so that
 // retrying cannot help: invalid, or not matching its schema (a field its
 // Gloo does not know: an older Gloo there, or a typo in an override), which
@@ -141,45 +181,6 @@ func (c *Controller) write(ctx context.Context, ri dynamic.ResourceInterface, wa
 func refused(err error) bool {
 	return apierrors.IsInvalid(err) || apierrors.IsBadRequest(err) ||
 		(apierrors.IsInternalError(err) && strings.Contains(err.Error(), "failed to create typed patch object"))
-}
-
-// current returns the placed object as the member holds it, nil when there
-// is none: what was just written there while the views do not show it yet,
-// else the views' copy, else (no copy: the object may exist without
-// Meridian's owner label, which the views do not watch) read from the
-// member.
-func (c *Controller) current(ctx context.Context, ri dynamic.ResourceInterface, k Kind, ek expectKey, memberOnly bool) (cur *unstructured.Unstructured, fromMember bool, err error) {
-	if !memberOnly && c.views.Synced(k) {
-		viewed, ok := c.views.Get(k, ek.Cluster, ek.Namespace, ek.Name)
-		if written, pending := c.expect.pending(ek); pending {
-			if ok {
-				if sameGeneration, sameContent := compare(viewed, written); sameGeneration && sameContent {
-					c.expect.forget(ek) // the views caught up
-					placedReads.WithLabelValues("views").Inc()
-					return viewed, false, nil
-				}
-			}
-			placedReads.WithLabelValues("written").Inc()
-			return written, false, nil
-		}
-		if ok {
-			placedReads.WithLabelValues("views").Inc()
-			return viewed, false, nil
-		}
-	}
-	if k.Secret {
-		// Meridian's credential may not read a member's Secrets at all: a
-		// Secret is written blind, and the member's admission policy
-		// refuses the write when the Secret there is not this object's
-		// (see registration.SetSecretNamespaces).
-		return nil, true, nil
-	}
-	placedReads.WithLabelValues("member").Inc()
-	cur, err = ri.Get(ctx, ek.Name, metav1.GetOptions{})
-	if apierrors.IsNotFound(err) {
-		return nil, true, nil
-	}
-	return cur, true, err
 }
 
 // judge decides from the current object (nil: none) whether want must be

@@ -215,13 +215,24 @@ type testEnv struct {
 	ctx      context.Context
 	opts     Options
 	stop     func()
+	// kind, if set, changes the controller's kind table (before it runs).
+	kind func(Kind) Kind
+}
+
+// newTestEnvWithKinds is newTestEnv with the kind table changed by kind.
+func newTestEnvWithKinds(t *testing.T, kind func(Kind) Kind, clusters ...string) *testEnv {
+	return newTestEnvKinds(t, Options{}, kind, clusters...)
 }
 
 // newTestEnv runs a controller over members named clusters until the test
 // ends.
 func newTestEnv(t *testing.T, opts Options, clusters ...string) *testEnv {
+	return newTestEnvKinds(t, opts, nil, clusters...)
+}
+
+func newTestEnvKinds(t *testing.T, opts Options, kind func(Kind) Kind, clusters ...string) *testEnv {
 	t.Helper()
-	e := &testEnv{t: t,
+	e := &testEnv{t: t, kind: kind,
 		mgmt:     dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), listKinds()),
 		members:  &fakeMembers{clusters: map[string]*fedv1alpha1.KubernetesCluster{}, clients: map[string]*fakeMember{}},
 		recorder: record.NewFakeRecorder(1000),
@@ -249,6 +260,11 @@ func (e *testEnv) start() {
 	e.c = New(e.mgmt, e.members, e.recorder, e.opts, klog.Background())
 	factory := dynamicinformer.NewDynamicSharedInformerFactory(e.mgmt, time.Hour)
 	e.c.Register(factory)
+	if e.kind != nil {
+		for r, k := range e.c.kinds {
+			e.c.kinds[r] = e.kind(k)
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	factory.Start(ctx.Done())
 	var wg sync.WaitGroup

@@ -25,7 +25,32 @@ type Kind struct {
 	View schema.GroupVersionResource
 	// Secret is true for FederatedSecret (a Secret, not a Gloo object).
 	Secret bool
+	// Access is what Meridian's member credential may do with the member
+	// kind; it decides how the controller reads and writes it (reader.go).
+	Access Access
 }
+
+// Access is what Meridian may do with a kind in the members.
+type Access int
+
+const (
+	// ReadWrite: read, listed and watched (through the views): every
+	// write and delete is judged on the member's answer and carries a
+	// precondition on what was judged. The Gloo kinds.
+	ReadWrite Access = iota
+	// GetOnly: read by name only, never listed nor watched: what was
+	// placed is found again by the status and the leftovers record only.
+	GetOnly
+	// WriteOnly: never read. Written blind with server-side apply without
+	// force, deleted without a read: the member's admission policy refuses
+	// Meridian's writes to an object that lacks Meridian's owner marks, and
+	// that refusal (403, 422) or a field owned by someone else (409) is the
+	// target's Failed state; nothing of it is overwritten.
+	WriteOnly
+)
+
+// listable reports whether the member may be asked to list the kind.
+func (a Access) listable() bool { return a == ReadWrite }
 
 // Kinds are every federated kind: one per Gloo kind Gloo users write (not
 // Proxy, which Gloo writes), and FederatedSecret.
@@ -53,6 +78,10 @@ var Kinds = func() []Kind {
 		Member:        secrets,
 		MemberKind:    "Secret",
 		Secret:        true,
+		// Meridian's member credential may not read Secrets at all; the
+		// member's admission policy refuses its writes and deletes of a
+		// Secret without Meridian's owner annotation (pkg/registration).
+		Access: WriteOnly,
 	})
 	return out
 }()

@@ -130,7 +130,7 @@ func (c *Controller) sweepLeftovers(ctx context.Context, registered map[string]*
 			continue
 		}
 		dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		err = deleteOwned(dctx, true, client.Resource(secrets).Namespace(l.Namespace), l.Name, l.Owner)
+		err = deleteOwned(dctx, c.kinds[kindOfSecrets().Federated.Resource], client.Resource(secrets).Namespace(l.Namespace), l.Name, l.Owner)
 		cancel()
 		if err != nil {
 			continue // still unreachable
@@ -149,3 +149,13 @@ func (c *Controller) sweepLeftovers(ctx context.Context, registered map[string]*
 }
 
 var secrets = schema.GroupVersionResource{Version: "v1", Resource: "secrets"}
+
+// kindOfSecrets is the kind table's FederatedSecret.
+func kindOfSecrets() Kind {
+	for _, k := range Kinds {
+		if k.Secret {
+			return k
+		}
+	}
+	panic("no FederatedSecret in the kind table")
+}

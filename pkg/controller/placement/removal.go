@@ -44,33 +44,25 @@ func (c *Controller) removeFrom(ctx context.Context, f *federated, kc *fedv1alph
 	}
 	ri := client.Resource(f.Kind.Member)
 	ref := ownerRef(f.Kind, f.Namespace, f.Name)
-	// What else this object placed there: from the views when they are
-	// synced; else the member is listed, only when the status may not know:
-	// the object is being deleted, or its spec changed since the placements
-	// on record (a first generation has placed nothing else).
+	// What else this object placed there: the member is listed only when
+	// the status may not know: the object is being deleted, or its spec
+	// changed since the placements on record (a first generation has placed
+	// nothing else).
 	specChanged := f.Generation > 1 && f.Status.ObservedGeneration != f.Generation
-	if c.views.Synced(f.Kind) {
-		for _, o := range c.views.Owned(f.Kind, kc.Name, ownerHash(ref)) {
-			if !slices.Contains(keep, o.GetNamespace()) {
-				candidates[o.GetNamespace()] = o.GetName()
-			}
+	owned, err := c.reader(f.Kind, kc.Name, client).Owned(ctx, ownerHash(ref), f.Deleting || specChanged)
+	if err != nil {
+		for ns := range candidates {
+			stale(ns, "listing the member: "+err.Error())
 		}
-	} else if !f.Kind.Secret && (f.Deleting || specChanged) {
-		list, err := ri.List(ctx, metav1.ListOptions{LabelSelector: OwnerLabel + "=" + ownerHash(ref)})
-		if err != nil {
-			for ns := range candidates {
-				stale(ns, "listing the member: "+err.Error())
-			}
-			return out
-		}
-		for _, o := range list.Items {
-			if !slices.Contains(keep, o.GetNamespace()) {
-				candidates[o.GetNamespace()] = o.GetName()
-			}
+		return out
+	}
+	for _, o := range owned {
+		if !slices.Contains(keep, o.GetNamespace()) {
+			candidates[o.GetNamespace()] = o.GetName()
 		}
 	}
 	for ns, name := range candidates {
-		if err := deleteOwned(ctx, f.Kind.Secret, ri.Namespace(ns), name, ref); err != nil {
+		if err := deleteOwned(ctx, f.Kind, ri.Namespace(ns), name, ref); err != nil {
 			stale(ns, "deleting from the member: "+err.Error())
 			continue
 		}
@@ -82,17 +74,10 @@ func (c *Controller) removeFrom(ctx context.Context, f *federated, kc *fedv1alph
 // deleteOwned deletes one object if, and only if, Meridian owns it: the
 // delete carries the UID and resourceVersion of the object judged as
 // preconditions, so an object replaced, or taken over (its owner marks
-// edited away), after the read is never deleted; it is judged again. A
-// Secret, which Meridian may not read, is deleted by name: the member's
-// admission policy refuses the deletion of one that does not carry
-// Meridian's owner annotation, which leaves it untouched as for any kind.
-func deleteOwned(ctx context.Context, secret bool, ri dynamic.ResourceInterface, name, ref string) error {
-	if secret {
-		err := ri.Delete(ctx, name, metav1.DeleteOptions{})
-		if apierrors.IsNotFound(err) || apierrors.IsForbidden(err) && strings.Contains(err.Error(), registration.ForeignSecretMessage) {
-			return nil
-		}
-		return err
+// edited away), after the read is never deleted; it is judged again.
+func deleteOwned(ctx context.Context, k Kind, ri dynamic.ResourceInterface, name, ref string) error {
+	if k.Access == WriteOnly {
+		return deleteBlind(ctx, ri, name)
 	}
 	for attempt := 0; ; attempt++ {
 		cur, err := ri.Get(ctx, name, metav1.GetOptions{})
@@ -116,4 +101,17 @@ func deleteOwned(ctx context.Context, secret bool, ri dynamic.ResourceInterface,
 			return err
 		}
 	}
+}
+
+// deleteBlind deletes an object of a WriteOnly kind by name, without
+// reading it: the member's admission policy refuses Meridian's delete of an
+// object without Meridian's owner annotation (registration's
+// ForeignSecretMessage), and that refusal means it is not Meridian's to
+// delete: left untouched, as for any kind.
+func deleteBlind(ctx context.Context, ri dynamic.ResourceInterface, name string) error {
+	err := ri.Delete(ctx, name, metav1.DeleteOptions{})
+	if err == nil || apierrors.IsNotFound(err) || apierrors.IsForbidden(err) && strings.Contains(err.Error(), registration.ForeignSecretMessage) {
+		return nil
+	}
+	return err
 }

@@ -4,9 +4,7 @@ import (
 	"context"
 	"time"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/client-go/dynamic"
 
 	"github.com/meridianfed/meridian/pkg/manifest"
 )
@@ -44,10 +42,11 @@ func (c *Controller) sweep(ctx context.Context) {
 			continue
 		}
 		for _, k := range c.kinds {
-			if k.Secret {
-				continue // Meridian may not list a member's Secrets
-			}
-			placed, err := c.placedIn(ctx, k, kc.Name, client)
+			// Kinds that cannot be listed are found by the leftovers
+			// record instead.
+			lctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+			placed, err := c.reader(k, kc.Name, client).All(lctx)
+			cancel()
 			if err != nil {
 				continue // unreachable now: next sweep
 			}
@@ -57,7 +56,7 @@ func (c *Controller) sweep(ctx context.Context) {
 					continue
 				}
 				dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-				err := deleteOwned(dctx, k.Secret, client.Resource(k.Member).Namespace(o.GetNamespace()), o.GetName(), ref)
+				err := deleteOwned(dctx, k, client.Resource(k.Member).Namespace(o.GetNamespace()), o.GetName(), ref)
 				cancel()
 				if err == nil {
 					sweptTotal.WithLabelValues(kc.Name).Inc()
@@ -66,25 +65,6 @@ func (c *Controller) sweep(ctx context.Context) {
 			}
 		}
 	}
-}
-
-// placedIn returns every object of kind k Meridian placed in a cluster:
-// from the views when they are synced, else listed from the member.
-func (c *Controller) placedIn(ctx context.Context, k Kind, cluster string, client dynamic.Interface) ([]*unstructured.Unstructured, error) {
-	if c.views.Synced(k) {
-		return c.views.AllOwned(k, cluster), nil
-	}
-	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	list, err := client.Resource(k.Member).List(ctx, metav1.ListOptions{LabelSelector: OwnerLabel})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*unstructured.Unstructured, len(list.Items))
-	for i := range list.Items {
-		out[i] = &list.Items[i]
-	}
-	return out, nil
 }
 
 // ownerExists reports whether the federated object named by an owner

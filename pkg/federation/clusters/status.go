@@ -2,17 +2,15 @@ package clusters
 
 import (
 	"context"
-	"os"
+	"errors"
 	"time"
 
-	"github.com/google/uuid"
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/tools/leaderelection"
-	"k8s.io/client-go/tools/leaderelection/resourcelock"
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
+	"github.com/meridianfed/meridian/pkg/controller/leader"
 )
 
 // StatusLease is the Lease the replicas of the aggregated server elect the
@@ -35,30 +33,14 @@ const (
 // list` show it. Every replica runs it; the one holding StatusLease writes,
 // the others wait. It returns when ctx ends.
 func (r *Registry) ReportStatus(ctx context.Context) {
-	host, _ := os.Hostname()
-	lock := &resourcelock.LeaseLock{
-		LeaseMeta:  metav1.ObjectMeta{Namespace: r.namespace, Name: StatusLease},
-		Client:     r.kube.CoordinationV1(),
-		LockConfig: resourcelock.ResourceLockConfig{Identity: host + "_" + uuid.NewString()},
-	}
+	id := leader.Identity()
 	for ctx.Err() == nil {
-		le, err := leaderelection.NewLeaderElector(leaderelection.LeaderElectionConfig{
-			Lock:            lock,
-			LeaseDuration:   15 * time.Second,
-			RenewDeadline:   10 * time.Second,
-			RetryPeriod:     2 * time.Second,
-			ReleaseOnCancel: true,
-			Name:            StatusLease,
-			Callbacks: leaderelection.LeaderCallbacks{
-				OnStartedLeading: r.writeStatusLoop,
-				OnStoppedLeading: func() {},
-			},
-		})
-		if err != nil {
+		// Losing the lease only stops the writing; this replica stands for
+		// election again.
+		if err := leader.Run(ctx, r.kube.CoordinationV1(), leader.Config{Namespace: r.namespace, Name: StatusLease, Identity: id}, r.writeStatusLoop, r.log); err != nil && !errors.Is(err, leader.ErrLost) {
 			r.log.Error(err, "cluster status: leader election")
 			return
 		}
-		le.Run(ctx) // returns when leadership is lost or ctx ends
 	}
 }
 
