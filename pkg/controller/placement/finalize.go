@@ -58,7 +58,16 @@ func (c *Controller) finalize(ctx context.Context, k key, u *unstructured.Unstru
 	}
 	if f.Kind.Secret {
 		// Recorded before the deletion may finish: nothing else would know.
-		if err := c.recordLeftovers(ctx, secretLeftovers(f, stale, registered)); err != nil {
+		left := secretLeftovers(f, stale, registered)
+		if err := c.recordLeftovers(ctx, left); err != nil {
+			// The deletion waits (the finalizer stays) and is retried with
+			// backoff; the Event says why, so it is never stuck silently.
+			var where []string
+			for _, l := range left {
+				where = append(where, l.Cluster+"/"+l.Namespace)
+			}
+			slices.Sort(where)
+			c.recorder.Eventf(u, corev1.EventTypeWarning, "LeftoversNotRecorded", "the deletion waits: the Secrets left in %s could not be recorded in ConfigMap %s (retrying): %v", strings.Join(where, ", "), LeftoversConfigMap, err)
 			return fmt.Errorf("recording the Secrets left in unreachable members: %w", err)
 		}
 	}

@@ -2,6 +2,7 @@ package placement
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -22,6 +23,18 @@ import (
 // only by name). The sweeper removes each recorded Secret once its member
 // answers, and then the record.
 const LeftoversConfigMap = "meridian-leftovers"
+
+// maxRecordBytes keeps the record under the 1 MiB an object may have in
+// etcd, with room for its metadata.
+const maxRecordBytes = 900 << 10
+
+func recordSize(data map[string]string) int {
+	n := 0
+	for k, v := range data {
+		n += len(k) + len(v) + 8
+	}
+	return n
+}
 
 var configMaps = schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}
 
@@ -97,6 +110,9 @@ func (c *Controller) editLeftovers(ctx context.Context, edit func(map[string]str
 	edit(data)
 	if maps.Equal(before, data) {
 		return nil
+	}
+	if size := recordSize(data); size > maxRecordBytes && size > recordSize(before) {
+		return fmt.Errorf("the record would hold %d bytes, more than the %d a ConfigMap may", size, maxRecordBytes)
 	}
 	_ = unstructured.SetNestedStringMap(cm.Object, data, "data")
 	_, err = ri.Update(ctx, cm, metav1.UpdateOptions{FieldManager: FieldManager}) // a conflict waits for the next sweep
