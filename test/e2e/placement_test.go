@@ -682,8 +682,12 @@ var _ = Describe("Placement removal whatever the target's state", func() {
 			}).WithContext(ctx).WithTimeout(30 * time.Second).Should(Succeed())
 		}
 		goneFrom := func(gvr schema.GroupVersionResource, cluster, name string) func() bool {
+			ns := "leak"
+			if gvr == secretsGVR {
+				ns = "meridian-secrets" // where the members let Meridian write Secrets (secretNamespaces)
+			}
 			return func() bool {
-				_, err := member(env, cluster).Resource(gvr).Namespace("leak").Get(ctx, name, metav1.GetOptions{})
+				_, err := member(env, cluster).Resource(gvr).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
 				return apierrors.IsNotFound(err)
 			}
 		}
@@ -713,7 +717,7 @@ var _ = Describe("Placement removal whatever the target's state", func() {
 		By("a Secret whose placement can no longer be read, then deleted")
 		sec := federatedObject("FederatedSecret", "leak-tls", map[string]any{
 			"template":  map[string]any{"type": "Opaque", "stringData": map[string]any{"k": "v"}},
-			"placement": placementOf(placementClusters, []string{"leak"}),
+			"placement": placementOf(placementClusters, []string{"meridian-secrets"}),
 		}, nil, nil)
 		sec.SetNamespace("fed-leak")
 		_, err = fedObj(fedSecretsGVR).Create(ctx, sec, metav1.CreateOptions{})
