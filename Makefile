@@ -60,11 +60,31 @@ demo: tools meridianctl ## Start a live local federation (MEMBERS=2 by default);
 
 ##@ Tests
 .PHONY: test
-test: unit verify e2e ## Everything CI runs: unit tests, verify, e2e.
+test: unit fuzz-short verify e2e ## Everything CI runs: unit tests (with the fuzz seed corpora), short fuzz runs, verify, e2e.
 
 .PHONY: unit
 unit: ## Unit tests of pure logic (no servers).
 	$(GO) test -count=1 ./pkg/... ./cmd/... ./hack/...
+
+# Fuzz targets (func Fuzz* in ./pkg/...; seeds in each package's
+# testdata/fuzz/<FuzzName>, run by `make unit` like any test). go runs one
+# -fuzz target per package at a time, so each runs in turn for FUZZTIME; a
+# failing input is written to testdata/fuzz/<FuzzName>/ (commit it with the fix).
+FUZZTIME       ?= 10s
+FUZZTIME_SHORT ?= 5s
+
+.PHONY: fuzz
+fuzz: ## Run every fuzz target for FUZZTIME each (10s by default: FUZZTIME=2m for a longer search).
+	@targets=$$($(GO) test -list '^Fuzz' ./pkg/... | awk '/^Fuzz/ {names = names " " $$1} /^ok / {n = split(names, a, " "); for (i = 1; i <= n; i++) print $$2 ":" a[i]; names = ""}'); \
+	if [[ -z "$${targets}" ]]; then echo "no fuzz targets found" >&2; exit 1; fi; \
+	for t in $${targets}; do \
+		echo ">> $${t##*:} ($${t%%:*}, $(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$${t##*:}\$$" -fuzztime $(FUZZTIME) "$${t%%:*}" || exit 1; \
+	done
+
+.PHONY: fuzz-short
+fuzz-short: ## make fuzz with FUZZTIME_SHORT (5s) per target: what make test runs (about 2 minutes for 13 targets).
+	$(MAKE) fuzz FUZZTIME=$(FUZZTIME_SHORT)
 
 .PHONY: e2e
 e2e: tools ## End-to-end suite (Ginkgo v2) on real etcd and kube-apiservers.
