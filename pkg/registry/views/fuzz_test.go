@@ -189,9 +189,10 @@ func fuzzCheckTooLarge(t *testing.T, what string, err error) {
 }
 
 // fuzzAhead reports whether a list at resourceVersion rv (without a
-// continue token) would wait for the cache: a well-formed position of this
-// store, newer than the cache for a cluster the cache holds.
-func fuzzAhead(store *cache.Store, rv string) bool {
+// continue token) should wait for the cache: a well-formed position of this
+// store, newer than the cache for a cluster the cache holds and the user
+// may see (what rv says of the others must not matter).
+func fuzzAhead(store *cache.Store, rv string, visible func(string) bool) bool {
 	if rv == "" || rv == "0" {
 		return false
 	}
@@ -204,7 +205,7 @@ func fuzzAhead(store *cache.Store, rv string) bool {
 		return false
 	}
 	for cluster, n := range at {
-		if cur, ok := current[cluster]; ok && cur < n {
+		if cur, ok := current[cluster]; ok && cur < n && visible(cluster) {
 			return true
 		}
 	}
@@ -289,7 +290,7 @@ func FuzzList(f *testing.F) {
 		ctx := fuzzContext(ns)
 		list1 := func(r *REST) (runtime.Object, bool, error) {
 			ctx := ctx
-			ahead := cont == "" && fuzzAhead(r.store, rv)
+			ahead := cont == "" && fuzzAhead(r.store, rv, access.visible)
 			if ahead {
 				// The list would wait (seconds) for the cache to get there;
 				// a request whose client gave up gets the same answer at once.
