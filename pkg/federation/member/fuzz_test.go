@@ -50,17 +50,22 @@ func fuzzMemberClient(t *testing.T, k viewsv1alpha1.GlooKind, body []byte) *rest
 	return client
 }
 
-// fuzzViewStore is the store a member connection's reflector writes into.
+// fuzzViewStore is the store a member connection's reflector writes into,
+// publishing into the federation cache's store of the kind.
 func fuzzViewStore(k viewsv1alpha1.GlooKind) (*viewStore, *cache.Store) {
 	caches := cache.NewSet(0, 0)
-	conn := NewConnection("east", &rest.Config{Host: "https://member.invalid"}, caches, Options{}, klog.Background())
+	sinks := Sinks{GlooInstances: caches.GlooInstances, Gloo: map[string]Sink{}}
+	for resource, st := range caches.Gloo {
+		sinks.Gloo[resource] = st
+	}
+	conn := NewConnection("east", &rest.Config{Host: "https://member.invalid"}, sinks, Options{}, klog.Background())
 	st := caches.Gloo[k.Resource]
-	return &viewStore{cluster: "east", kind: k.Kind, store: st, conn: conn, ctx: context.Background()}, st
+	return &viewStore{cluster: "east", kind: k.Kind, sink: st, conn: conn, ctx: context.Background()}, st
 }
 
 // fuzzCheckView checks what the views serve of a member object: named
-// <cluster>.<name>, labelled with its cluster, no managed fields, found
-// by its name, spec and status valid JSON as the member served them, and
+// <cluster>.<name> (and named back by MemberName), labelled with its
+// cluster, no managed fields, found by its name, spec and status valid JSON as the member served them, and
 // it encodes as the API server encodes it and renders as a table row.
 func fuzzCheckView(t *testing.T, k viewsv1alpha1.GlooKind, st *cache.Store, memberName, namespace string) {
 	t.Helper()
@@ -71,6 +76,11 @@ func fuzzCheckView(t *testing.T, k viewsv1alpha1.GlooKind, st *cache.Store, memb
 	}
 	if o.GetLabels()[viewsv1alpha1.ClusterLabel] != "east" || o.GetManagedFields() != nil || !o.GetObjectKind().GroupVersionKind().Empty() {
 		t.Fatalf("%s %s: labels %v, managed fields %v, kind %v", k.Kind, viewName, o.GetLabels(), o.GetManagedFields(), o.GetObjectKind().GroupVersionKind())
+	}
+	if memberName != "" {
+		if c, n, err := viewsv1alpha1.MemberName(o); err != nil || c != "east" || n != memberName {
+			t.Fatalf("%s %s: MemberName gives %q %q %v, want east %q", k.Kind, viewName, c, n, err, memberName)
+		}
 	}
 	g := o.(viewsv1alpha1.GlooView)
 	for part, raw := range map[string][]byte{"spec": g.RawSpec(), "status": g.RawStatus()} {

@@ -36,16 +36,35 @@ import (
 	"github.com/meridianfed/meridian/pkg/federation/cache"
 )
 
-// fuzzAccess lets the user see every cluster, or east alone.
+// fuzzAccess lets the user see every cluster, or east alone, and read
+// every namespace; it has no warnings, and a consistent read confirms at once.
 type fuzzAccess struct{ eastOnly bool }
 
-func (a fuzzAccess) Allowed(context.Context) (func(string) bool, error) {
+func (a fuzzAccess) AllowedClusters(context.Context) (func(string) bool, error) {
 	return a.visible, nil
 }
 func (a fuzzAccess) visible(c string) bool             { return !a.eastOnly || c == "east" }
 func (fuzzAccess) Warnings(func(string) bool) []string { return nil }
-func (fuzzAccess) Confirm(context.Context, viewsv1alpha1.GlooKind, *cache.Store, func(string) bool) []string {
+func (fuzzAccess) Confirm(context.Context, viewsv1alpha1.GlooKind, func(string) bool) []string {
 	return nil
+}
+func (fuzzAccess) MayRead(context.Context) (func(resource, namespace string) bool, error) {
+	return func(string, string) bool { return true }, nil
+}
+
+func fuzzDeps(a fuzzAccess) Deps {
+	return Deps{Clusters: a, Reads: a, Warnings: a, Consistency: a}
+}
+
+// fuzzSource is a cache store as a Source, as pkg/apiserver wires it.
+type fuzzSource struct{ *cache.Store }
+
+func (s fuzzSource) Watch(opts cache.WatchOptions) (watch.Interface, error) {
+	w, err := s.Store.Watch(opts)
+	if err != nil {
+		return nil, err
+	}
+	return w, nil
 }
 
 func fuzzUpstreamKind() viewsv1alpha1.GlooKind {
@@ -71,12 +90,12 @@ func fuzzUpstream(cluster, ns, name string, labels map[string]string) cache.Obje
 
 // fuzzUpstreamREST is the Upstream views' storage (a Gloo kind: lists
 // without a resourceVersion are consistent reads) over store.
-func fuzzUpstreamREST(store *cache.Store, access ClusterAccess) *REST {
+func fuzzUpstreamREST(store *cache.Store, access fuzzAccess) *REST {
 	k := fuzzUpstreamKind()
 	return NewREST(Kind{
 		Resource: viewsv1alpha1.Resource(k.Resource), Kind: k.Kind, Singular: "upstream",
 		New: k.New, NewList: k.NewList, Table: UpstreamTable(), Gloo: &k,
-	}, store, access)
+	}, fuzzSource{store}, fuzzDeps(access))
 }
 
 // fuzzFixedStores are the stores the request fuzzers read: Upstreams of
@@ -110,8 +129,8 @@ func fuzzFixedStores(withWest bool) (upstreams, instances *cache.Store) {
 }
 
 // fuzzRESTs returns the storage a fuzz input asks for (mode: bit 0 shows
-// the user east alone, bit 1 picks the GlooInstances), and the access.
-func fuzzRESTs(upstreams, instances *cache.Store, mode uint8) (*REST, fuzzAccess) {
+// the user east alone, bit 1 picks the GlooInstances), its access and store.
+func fuzzRESTs(upstreams, instances *cache.Store, mode uint8) (*REST, fuzzAccess, *cache.Store) {
 	access := fuzzAccess{eastOnly: mode&1 != 0}
 	if mode&2 != 0 {
 		return NewREST(Kind{
@@ -119,9 +138,9 @@ func fuzzRESTs(upstreams, instances *cache.Store, mode uint8) (*REST, fuzzAccess
 			New:     func() runtime.Object { return &viewsv1alpha1.GlooInstance{} },
 			NewList: func() runtime.Object { return &viewsv1alpha1.GlooInstanceList{} },
 			Table:   GlooInstanceTable(),
-		}, instances, access), access
+		}, fuzzSource{instances}, fuzzDeps(access)), access, instances
 	}
-	return fuzzUpstreamREST(upstreams, access), access
+	return fuzzUpstreamREST(upstreams, access), access, upstreams
 }
 
 func fuzzContext(ns string) context.Context {
@@ -246,7 +265,7 @@ func fuzzCheckRV(t *testing.T, what, rv string, access fuzzAccess) {
 // fuzzCheckItem fails unless an item is one the request may see.
 func fuzzCheckItem(t *testing.T, what string, o metav1.Object, ns string, lsel labels.Selector, fsel fields.Selector, access fuzzAccess) {
 	t.Helper()
-	cluster := ClusterOf(o)
+	cluster := viewsv1alpha1.ClusterOf(o)
 	switch {
 	case ns != "" && o.GetNamespace() != ns:
 		t.Fatalf("%s: %s/%s is not in namespace %q", what, o.GetNamespace(), o.GetName(), ns)
@@ -279,7 +298,7 @@ func FuzzList(f *testing.F) {
 		if !ok {
 			return
 		}
-		r, access := fuzzRESTs(upstreams, instances, mode)
+		r, access, store := fuzzRESTs(upstreams, instances, mode)
 		opts := func(cont string) *metainternalversion.ListOptions {
 			return &metainternalversion.ListOptions{
 				LabelSelector: lsel, FieldSelector: fsel, ResourceVersion: rv,
@@ -288,9 +307,9 @@ func FuzzList(f *testing.F) {
 		}
 		what := fmt.Sprintf("list ns=%q labels=%q fields=%q rv=%q match=%q continue=%q limit=%d", ns, labelSel, fieldSel, rv, match, cont, limit)
 		ctx := fuzzContext(ns)
-		list1 := func(r *REST) (runtime.Object, bool, error) {
+		list1 := func(r *REST, store *cache.Store) (runtime.Object, bool, error) {
 			ctx := ctx
-			ahead := cont == "" && fuzzAhead(r.store, rv, access.visible)
+			ahead := cont == "" && fuzzAhead(store, rv, access.visible)
 			if ahead {
 				// The list would wait (seconds) for the cache to get there;
 				// a request whose client gave up gets the same answer at once.
@@ -301,12 +320,12 @@ func FuzzList(f *testing.F) {
 			list, err := r.List(ctx, opts(cont))
 			return list, ahead, err
 		}
-		list, ahead, err := list1(r)
+		list, ahead, err := list1(r, store)
 		if mode&3 == 1 {
 			// A user who sees east alone gets the same answer whatever
 			// west holds, or whether it is a member at all.
-			r2, _ := fuzzRESTs(eastUpstreams, nil, mode)
-			list2, _, err2 := list1(r2)
+			r2, _, store2 := fuzzRESTs(eastUpstreams, nil, mode)
+			list2, _, err2 := list1(r2, store2)
 			if a, b := fuzzListOutcome(t, list, err), fuzzListOutcome(t, list2, err2); a != b {
 				t.Fatalf("%s: a user who sees east alone is answered\n%s\nwith west in the federation, and\n%s\nwithout it: the answer tells of west", what, a, b)
 			}
@@ -506,26 +525,45 @@ func fuzzCopy(m map[string]bool) map[string]bool {
 }
 
 // fuzzWatchEvents opens a watch and returns what it sends at once: the
-// store does not change, so that is all it sends (the initial events are
-// queued before Watch returns). It checks the watch ends when stopped.
+// store does not change, so that is all it sends. A cache watch queues its
+// initial events before Watch returns; a watch wrapped by the storage (the
+// GlooInstances' redaction) hands them on from a goroutine, so its events
+// are taken until none comes for a moment. It checks the watch ends when
+// stopped.
 func fuzzWatchEvents(t *testing.T, what string, r *REST, ctx context.Context, opts *metainternalversion.ListOptions) ([]watch.Event, error) {
 	t.Helper()
 	w, err := r.Watch(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
+	quiet := 50 * time.Millisecond
+	if _, queued := w.(*cache.Watcher); queued {
+		quiet = 0
+	}
 	var events []watch.Event
-drain:
 	for {
-		select {
-		case ev, open := <-w.ResultChan():
-			if !open {
-				t.Fatalf("%s: the watch ended by itself", what)
+		var ev watch.Event
+		var open, got bool
+		if quiet == 0 {
+			select {
+			case ev, open = <-w.ResultChan():
+				got = true
+			default:
 			}
-			events = append(events, ev)
-		default:
-			break drain
+		} else {
+			select {
+			case ev, open = <-w.ResultChan():
+				got = true
+			case <-time.After(quiet):
+			}
 		}
+		if !got {
+			break
+		}
+		if !open {
+			t.Fatalf("%s: the watch ended by itself", what)
+		}
+		events = append(events, ev)
 	}
 	w.Stop()
 	select {
@@ -584,7 +622,7 @@ func FuzzWatch(f *testing.F) {
 		if !ok {
 			return
 		}
-		r, access := fuzzRESTs(upstreams, instances, mode)
+		r, access, _ := fuzzRESTs(upstreams, instances, mode)
 		opts := &metainternalversion.ListOptions{
 			LabelSelector: lsel, FieldSelector: fsel, ResourceVersion: rv, Watch: true, AllowWatchBookmarks: bookmarks,
 		}
@@ -596,7 +634,7 @@ func FuzzWatch(f *testing.F) {
 		if mode&3 == 1 {
 			// A user who sees east alone gets the same answer whatever
 			// west holds, or whether it is a member at all.
-			r2, _ := fuzzRESTs(eastUpstreams, nil, mode)
+			r2, _, _ := fuzzRESTs(eastUpstreams, nil, mode)
 			events2, err2 := fuzzWatchEvents(t, what, r2, fuzzContext(ns), opts)
 			if a, b := fuzzWatchOutcome(events, err), fuzzWatchOutcome(events2, err2); a != b {
 				t.Fatalf("%s: a user who sees east alone is answered\n%s\nwith west in the federation, and\n%s\nwithout it: the answer tells of west", what, a, b)
@@ -639,7 +677,7 @@ func FuzzWatch(f *testing.F) {
 func FuzzGet(f *testing.F) {
 	upstreams, instances := fuzzFixedStores(true)
 	f.Fuzz(func(t *testing.T, mode uint8, ns, name string) {
-		r, access := fuzzRESTs(upstreams, instances, mode)
+		r, access, _ := fuzzRESTs(upstreams, instances, mode)
 		what := fmt.Sprintf("get mode=%d %q/%q", mode, ns, name)
 		obj, err := r.Get(fuzzContext(ns), name, &metav1.GetOptions{})
 		if err != nil {
