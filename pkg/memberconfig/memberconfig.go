@@ -65,8 +65,17 @@ func Check(cfg *clientcmdapi.Config) error {
 		return errors.New("the kubeconfig's cluster has no server: give the member's https URL")
 	}
 	u, err := url.Parse(cluster.Server)
-	if err != nil || u.Scheme != "https" || u.Host == "" {
-		return fmt.Errorf("the kubeconfig's server %q is not an https URL: Meridian sends its credential to members over verified TLS only", cluster.Server)
+	if err != nil {
+		// Not quoted: what does not parse may still hold user info.
+		return errors.New("the kubeconfig's server is not a URL: give the member's https URL")
+	}
+	if u.User != nil {
+		// Basic authentication by another route, and a password that
+		// would show wherever the server is named.
+		return errors.New("the kubeconfig's server URL carries user info: give the credential as the user's token or client certificate")
+	}
+	if u.Scheme != "https" || u.Host == "" {
+		return fmt.Errorf("the kubeconfig's server %q is not an https URL: Meridian sends its credential to members over verified TLS only", u.String())
 	}
 	if cluster.InsecureSkipTLSVerify {
 		return errors.New("the kubeconfig disables TLS verification (insecure-skip-tls-verify); Meridian only talks to members it can verify: inline the member's CA instead")
