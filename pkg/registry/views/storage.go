@@ -153,12 +153,17 @@ func (r *REST) List(ctx context.Context, opts *metainternalversion.ListOptions) 
 		if err == nil {
 			err = json.Unmarshal(raw, &token)
 		}
+		var tv cache.Vector
 		if err == nil && token.RV != "" {
-			_, err = cache.DecodeVector(token.RV)
+			tv, err = cache.DecodeVector(token.RV)
 		}
 		if err != nil || token.RV == "" || !strings.Contains(token.After, "/") {
 			return nil, apierrors.NewBadRequest("invalid continue token: start the list again without it")
 		}
+		// What a client sends is read only about the clusters it may see:
+		// nothing it says of another may change the answer (a continue
+		// token is echoed as the pages' resourceVersion).
+		token.RV = tv.Restrict(allowed).Encode()
 	}
 	var confirmWarnings []string
 	if r.kind.Gloo != nil && opts != nil && opts.ResourceVersion == "" && token.RV == "" {
@@ -171,6 +176,7 @@ func (r *REST) List(ctx context.Context, opts *metainternalversion.ListOptions) 
 		if at, err = cache.DecodeVector(opts.ResourceVersion); err != nil {
 			return nil, apierrors.NewBadRequest(fmt.Sprintf("%v: list without a resourceVersion, or with one a list of this API returned", err))
 		}
+		at = at.Restrict(allowed)
 	}
 	items, vector := r.source.Snapshot(keep)
 	if token.RV != "" {
@@ -190,7 +196,14 @@ func (r *REST) List(ctx context.Context, opts *metainternalversion.ListOptions) 
 		deadline := time.Now().Add(listWaitForFresh)
 		for !reached(vector, at) {
 			if time.Now().After(deadline) || ctx.Err() != nil {
-				return nil, apierrors.NewTimeoutError(fmt.Sprintf("the views have not reached resourceVersion %s yet", opts.ResourceVersion), 1)
+				// With the cause kube-apiserver gives, so that client-go's
+				// reflector relists instead of asking again for the same
+				// resourceVersion.
+				tooLarge := apierrors.NewTimeoutError(fmt.Sprintf("the views have not reached resourceVersion %s yet", opts.ResourceVersion), 1)
+				tooLarge.ErrStatus.Details.Causes = append(tooLarge.ErrStatus.Details.Causes, metav1.StatusCause{
+					Type: metav1.CauseTypeResourceVersionTooLarge, Message: "Too large resource version",
+				})
+				return nil, tooLarge
 			}
 			time.Sleep(20 * time.Millisecond)
 			items, vector = r.source.Snapshot(keep)
@@ -301,7 +314,7 @@ func (r *REST) Watch(ctx context.Context, opts *metainternalversion.ListOptions)
 				// one too old for the history is a 410 below.
 				return nil, apierrors.NewBadRequest(fmt.Sprintf("%v: watch from a resourceVersion a list of this API returned, or without one", err))
 			}
-			wo.From = v
+			wo.From = v.Restrict(allowed)
 		}
 	}
 	mayRead, err := r.mayRead(ctx)
