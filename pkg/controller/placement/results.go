@@ -36,14 +36,21 @@ type clusterResult struct {
 
 func newResults() *results { return &results{m: map[key]*objectResults{}} }
 
-func (r *results) set(k key, cluster string, res clusterResult) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+// entryLocked returns k's outcomes, made empty when there are none yet.
+// Called with r.mu held.
+func (r *results) entryLocked(k key) *objectResults {
 	o := r.m[k]
 	if o == nil {
 		o = &objectResults{clusters: map[string]clusterResult{}}
 		r.m[k] = o
 	}
+	return o
+}
+
+func (r *results) set(k key, cluster string, res clusterResult) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	o := r.entryLocked(k)
 	o.clusters[cluster] = res
 }
 
@@ -81,11 +88,7 @@ func (r *results) forget(k key) {
 func (r *results) deletionStarted(k key, now time.Time) time.Time {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	o := r.m[k]
-	if o == nil {
-		o = &objectResults{clusters: map[string]clusterResult{}}
-		r.m[k] = o
-	}
+	o := r.entryLocked(k)
 	if o.deletionSince.IsZero() {
 		o.deletionSince = now
 	}
