@@ -72,8 +72,9 @@ type Connection struct {
 	maxRV   atomic.Uint64
 	lastKey uint64
 	removed bool // Gloo objects dropped for unreachability
-	// glooCancel ends the current Gloo reflectors; a member whose objects
-	// were dropped gets new ones (a full relist) when it answers again.
+	// glooCancel ends the current Gloo reflectors (nil while there are
+	// none): a member whose objects were dropped has none until it answers
+	// again, then new ones (a full relist).
 	glooCancel  context.CancelFunc
 	watchConfig *rest.Config
 	everSynced  atomic.Bool
@@ -168,23 +169,21 @@ func (c *Connection) startGloo(ctx context.Context) error {
 	return nil
 }
 
-// relistGloo replaces the Gloo reflectors with new ones, which list the
-// member afresh: after the member's objects were dropped from the views,
-// watches that survived the outage (a hung member keeps its connections)
-// would only ever bring back the objects that change. Until every kind has
-// listed again, the member counts as not synced, so replies say its objects
-// may be incomplete.
-func (c *Connection) relistGloo(ctx context.Context) {
+// stopGloo ends the Gloo reflectors: once the member's objects are dropped
+// from the views, nothing they would bring is wanted, and left running they
+// would list the member again on their own when it is back, beside the
+// fresh reflectors startGloo makes then (a second full list of every kind).
+// Until the new ones have listed, the member counts as not synced, so
+// replies say its objects may be incomplete.
+func (c *Connection) stopGloo() {
 	if c.glooCancel != nil {
 		c.glooCancel()
+		c.glooCancel = nil
 	}
 	for _, k := range viewsv1alpha1.GlooKinds {
 		c.synced.Delete(k.Kind)
 	}
 	c.health.setUnsynced()
-	if err := c.startGloo(ctx); err != nil {
-		c.log.Error(err, "relisting the member's Gloo objects")
-	}
 }
 
 // probe checks the member's health every ProbeInterval with GET /readyz,
@@ -270,12 +269,16 @@ func (c *Connection) loop(ctx context.Context) {
 				}
 				// Discovery sees what the views show: none of its Gloo objects.
 				c.inputs.clear()
+				c.stopGloo()
 				c.removed = true
 			}
 			if h.Reachable && c.removed {
 				c.log.Info("member answering again after its Gloo objects were dropped: listing them afresh")
-				c.relistGloo(ctx)
-				c.removed = false
+				if err := c.startGloo(ctx); err != nil {
+					c.log.Error(err, "listing the member's Gloo objects afresh")
+				} else {
+					c.removed = false
+				}
 			}
 		}
 	}

@@ -79,16 +79,22 @@ func (s *fakeSink) waitFor(t *testing.T, from int, want string, within time.Dura
 // hungMember is a fake member cluster: it lists and watch-lists every kind
 // a connection reads (Upstreams from upstreams, the rest empty) and then
 // holds its watches open without an event. hung makes it fail its health
-// checks while those watches stay open, as a member that hangs does.
+// checks while those watches stay open, as a member that hangs does; down
+// makes it refuse everything and end its watches, as a member that
+// restarts does.
 type hungMember struct {
 	hung      atomic.Bool
+	down      atomic.Bool
+	ended     chan struct{} // closed to end the open watches
+	endedMu   sync.Mutex
+	lists     sync.Map // path → *atomic.Int64: lists and watch-lists served
 	upstreams atomic.Pointer[[]string]
 	rv        atomic.Int64
 	stop      chan struct{}
 }
 
 func newHungMember(t *testing.T, upstreams ...string) (*hungMember, *httptest.Server) {
-	m := &hungMember{stop: make(chan struct{})}
+	m := &hungMember{stop: make(chan struct{}), ended: make(chan struct{})}
 	m.upstreams.Store(&upstreams)
 	m.rv.Store(100)
 	kinds := map[string][2]string{ // path → apiVersion, kind
@@ -99,6 +105,10 @@ func newHungMember(t *testing.T, upstreams ...string) (*hungMember, *httptest.Se
 		kinds["/apis/"+k.Member.Group+"/"+k.Member.Version+"/"+k.Member.Resource] = [2]string{k.Member.GroupVersion().String(), k.Kind}
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if m.down.Load() {
+			http.Error(w, "restarting", http.StatusServiceUnavailable)
+			return
+		}
 		if r.URL.Path == "/readyz" {
 			if m.hung.Load() {
 				http.Error(w, "hung", http.StatusServiceUnavailable)
@@ -111,6 +121,10 @@ func newHungMember(t *testing.T, upstreams ...string) (*hungMember, *httptest.Se
 		if !ok {
 			http.NotFound(w, r)
 			return
+		}
+		if q := r.URL.Query(); q.Get("watch") != "true" || q.Get("sendInitialEvents") == "true" {
+			n, _ := m.lists.LoadOrStore(r.URL.Path, new(atomic.Int64))
+			n.(*atomic.Int64).Add(1)
 		}
 		var items []map[string]any
 		if gvk[1] == "Upstream" {
@@ -135,14 +149,35 @@ func newHungMember(t *testing.T, upstreams ...string) (*hungMember, *httptest.Se
 				"metadata": map[string]any{"resourceVersion": rv, "annotations": map[string]any{"k8s.io/initial-events-end": "true"}}}})
 		}
 		w.(http.Flusher).Flush()
+		m.endedMu.Lock()
+		ended := m.ended
+		m.endedMu.Unlock()
 		select { // a watch that never tells anything again
 		case <-r.Context().Done():
 		case <-m.stop:
+		case <-ended:
 		}
 	}))
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { close(m.stop) })
 	return m, srv
+}
+
+// restart takes the member down, ending its watches, until up.
+func (m *hungMember) restart() (up func()) {
+	m.down.Store(true)
+	m.endedMu.Lock()
+	close(m.ended)
+	m.ended = make(chan struct{})
+	m.endedMu.Unlock()
+	return func() { m.down.Store(false) }
+}
+
+// listed returns how many lists (or watch-lists) of each path it served.
+func (m *hungMember) listed() map[string]int64 {
+	got := map[string]int64{}
+	m.lists.Range(func(k, v any) bool { got[k.(string)] = v.(*atomic.Int64).Load(); return true })
+	return got
 }
 
 func fakeSinks() (Sinks, map[string]*fakeSink) {
@@ -235,4 +270,45 @@ func TestDiscoveryInputsComeFromTheConnectionsOwnWatches(t *testing.T) {
 
 func metaOf(namespace, name, rv string) metav1.ObjectMeta {
 	return metav1.ObjectMeta{Namespace: namespace, Name: name, ResourceVersion: rv}
+}
+
+// A member that restarts and stays away long enough for its objects to be
+// dropped is listed once per kind when it is back, not twice: the
+// reflectors that watched it before stop when its objects are dropped, so
+// they do not list it again on their own beside the fresh ones (with
+// 10,000 objects per member, a second full list of every kind is the
+// member's load for nothing).
+func TestRestartedMemberIsListedOnceWhenBack(t *testing.T) {
+	m, srv := newHungMember(t, "a")
+	sinks, fakes := fakeSinks()
+	c := NewConnection("east", &rest.Config{Host: srv.URL}, sinks, Options{
+		RemoveAfter: 100 * time.Millisecond, ProbeInterval: 50 * time.Millisecond, ProbeTimeout: time.Second, RecomputeDelay: 10 * time.Millisecond,
+	}, klog.Background())
+	if err := c.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop()
+	upstreams := fakes["upstreams"]
+	next := upstreams.waitFor(t, 0, "replace east [apps/east.a]", 10*time.Second)
+	for deadline := time.Now().Add(10 * time.Second); !c.Health().Synced; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("never synced: %+v", c.Health())
+		}
+	}
+	before := m.listed()
+
+	up := m.restart()
+	next = upstreams.waitFor(t, next, "remove east", 10*time.Second)
+	time.Sleep(time.Second) // the old reflectors retry meanwhile, and back off
+	m.upstreams.Store(&[]string{"a", "b"})
+	up()
+	upstreams.waitFor(t, next, "replace east [apps/east.a apps/east.b]", 10*time.Second)
+	time.Sleep(5 * time.Second) // longer than the old reflectors' backoff
+	after := m.listed()
+	for _, k := range viewsv1alpha1.GlooKinds {
+		path := "/apis/" + k.Member.Group + "/" + k.Member.Version + "/" + k.Member.Resource
+		if n := after[path] - before[path]; n != 1 {
+			t.Errorf("%s listed %d times once the member was back, want 1", k.Member.Resource, n)
+		}
+	}
 }
