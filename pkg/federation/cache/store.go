@@ -49,6 +49,19 @@ func sizeOf(o Object) int64 {
 	return n
 }
 
+// eventSize is what an event may keep alive: its new object and its old
+// one. Counting the old copy matters: an object shrunk after being large
+// leaves its large previous version in the event. An object rewritten
+// again and again is counted twice per version this way (as one event's
+// new object and the next one's old): the bound errs towards forgetting.
+func eventSize(e event) int64 {
+	n := sizeOf(e.obj)
+	if e.old != nil && e.old != e.obj {
+		n += sizeOf(e.old)
+	}
+	return n
+}
+
 // event is one change of one member's state.
 type event struct {
 	typ watch.EventType
@@ -64,7 +77,7 @@ type clusterState struct {
 	// historyFrom: every event with rv > historyFrom is in history.
 	historyFrom uint64
 	history     []event
-	// historyBytes is the size of the objects history holds (sizeOf).
+	// historyBytes is the size of the objects history holds (eventSize).
 	historyBytes int64
 }
 
@@ -276,12 +289,12 @@ func (s *Store) ensure(cluster string, rv uint64) *clusterState {
 // bytes of objects, than the store's limits.
 func (s *Store) record(cluster string, cs *clusterState, e event) {
 	cs.history = append(cs.history, e)
-	cs.historyBytes += sizeOf(e.obj)
+	cs.historyBytes += eventSize(e)
 	cut := 0
 	for cut < len(cs.history) && (len(cs.history)-cut > s.limit || cs.historyBytes > s.limitBytes) {
 		rv := cs.history[cut].rv
 		for cut < len(cs.history) && cs.history[cut].rv == rv {
-			cs.historyBytes -= sizeOf(cs.history[cut].obj)
+			cs.historyBytes -= eventSize(cs.history[cut])
 			cut++
 		}
 		cs.historyFrom = rv

@@ -338,12 +338,12 @@ func TestHistoryIsBoundedByBytes(t *testing.T) {
 		s.Upsert("east", big(rv), rv)
 	}
 	cs := s.clusters["east"]
-	if cs.historyBytes > 3<<20 || len(cs.history) > 3 || len(cs.history) == 0 {
+	if cs.historyBytes > 3<<20 || len(cs.history) > 1 || len(cs.history) == 0 {
 		t.Fatalf("history holds %d events, %d bytes", len(cs.history), cs.historyBytes)
 	}
 	var sum int64
 	for _, e := range cs.history {
-		sum += sizeOf(e.obj)
+		sum += eventSize(e)
 	}
 	if sum != cs.historyBytes {
 		t.Fatalf("accounted %d bytes, holds %d", cs.historyBytes, sum)
@@ -359,6 +359,47 @@ func TestHistoryIsBoundedByBytes(t *testing.T) {
 	}
 	defer w.Stop()
 	equal(t, summary(drain(w)), []string{"MODIFIED east.gateway-proxy"})
+}
+
+// The bound holds for what the history keeps alive, old copies included:
+// Proxies created at 1 MiB and then shrunk leave their 1 MiB previous
+// versions in the history's events, though each event's new object is
+// small.
+func TestHistoryBoundCountsOldCopies(t *testing.T) {
+	const limit = 3 << 20
+	s := NewStoreWithLimits(func() Object { return &viewsv1alpha1.Proxy{} }, 0, limit)
+	proxy := func(name string, rv uint64, size int) Object {
+		return &viewsv1alpha1.Proxy{ObjectMeta: metav1.ObjectMeta{Namespace: "gloo-system", Name: name, ResourceVersion: fmt.Sprint(rv)},
+			Spec: viewsv1alpha1.RawJSON(`{"listeners":"` + strings.Repeat("x", size) + `"}`)}
+	}
+	s.Replace("east", nil, 10)
+	rv := uint64(10)
+	for i := range 10 {
+		rv++
+		s.Upsert("east", proxy(fmt.Sprintf("east.p%d", i), rv, 1<<20), rv)
+	}
+	for i := range 10 {
+		rv++
+		s.Upsert("east", proxy(fmt.Sprintf("east.p%d", i), rv, 10), rv)
+	}
+	cs := s.clusters["east"]
+	live := map[Object]bool{}
+	for _, o := range cs.objects {
+		live[o] = true
+	}
+	held := map[Object]bool{}
+	var kept int64
+	for _, e := range cs.history {
+		for _, o := range []Object{e.obj, e.old} {
+			if o != nil && !live[o] && !held[o] {
+				held[o] = true
+				kept += sizeOf(o)
+			}
+		}
+	}
+	if kept > limit {
+		t.Fatalf("the history keeps %d bytes of objects beyond the live ones (%d events), bound %d", kept, len(cs.history), limit)
+	}
 }
 
 // GlooInstances are computed by each replica from its own watches, so a
