@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"strings"
 	"time"
@@ -361,11 +362,16 @@ var _ = Describe("Federation controller: placements, status, ownership, drift, d
 			}
 		}
 		leftovers := func(ctx context.Context) (map[string]string, error) {
-			cm, err := kubernetes.NewForConfigOrDie(env.Management.RESTConfig()).CoreV1().ConfigMaps("meridian-system").Get(ctx, placement.LeftoversConfigMap, metav1.GetOptions{})
+			// One record per deleted FederatedSecret, found by its label.
+			cms, err := kubernetes.NewForConfigOrDie(env.Management.RESTConfig()).CoreV1().ConfigMaps("meridian-system").List(ctx, metav1.ListOptions{LabelSelector: placement.LeftoversLabel})
 			if err != nil {
 				return nil, err
 			}
-			return cm.Data, nil
+			all := map[string]string{}
+			for _, cm := range cms.Items {
+				maps.Copy(all, cm.Data)
+			}
+			return all, nil
 		}
 		Expect(leftovers(ctx)).To(Equal(map[string]string{
 			"west_team-x_petstore-tls": "FederatedSecret/fed-demo/petstore-tls",

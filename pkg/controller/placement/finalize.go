@@ -67,7 +67,7 @@ func (c *Controller) finalize(ctx context.Context, k key, u *unstructured.Unstru
 				where = append(where, l.Cluster+"/"+l.Namespace)
 			}
 			slices.Sort(where)
-			c.recorder.Eventf(u, corev1.EventTypeWarning, "LeftoversNotRecorded", "the deletion waits: the Secrets left in %s could not be recorded in ConfigMap %s (retrying): %v", strings.Join(where, ", "), LeftoversConfigMap, err)
+			c.recorder.Eventf(u, corev1.EventTypeWarning, "LeftoversNotRecorded", "the deletion waits: the Secrets left in %s could not be recorded (retrying): %v", strings.Join(where, ", "), err)
 			return fmt.Errorf("recording the Secrets left in unreachable members: %w", err)
 		}
 	}

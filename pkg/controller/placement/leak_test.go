@@ -104,7 +104,7 @@ func TestSecretInADeregisteredClusterIsRecordedAndSwept(t *testing.T) {
 	})
 	e.remove(secretKind, "tls")
 	e.eventually("deleted", func() bool { return e.gone(secretKind, "tls") })
-	cm, err := e.mgmt.Resource(configMaps).Namespace(testNamespace).Get(e.ctx, LeftoversConfigMap, metav1.GetOptions{})
+	cm, err := e.mgmt.Resource(configMaps).Namespace(testNamespace).Get(e.ctx, leftoversName("FederatedSecret/fed/tls"), metav1.GetOptions{})
 	if err != nil {
 		t.Fatalf("no leftovers recorded: %v", err)
 	}
