@@ -190,12 +190,12 @@ func fakeSinks() (Sinks, map[string]*fakeSink) {
 	return sinks, fakes
 }
 
-// A member that hung long enough for its objects to be dropped from the
-// views, and that answers again, is listed afresh, and the fresh list is
-// published: its watches outlived the outage and would only ever bring
-// back objects that change (here, b was created meanwhile and never
-// changes again).
-func TestRecoveredMemberIsListedAfresh(t *testing.T) {
+// syncedWithHungMember connects to a fake member holding Upstream a, with a
+// grace of 100 ms before its objects are dropped, and waits until the
+// connection is synced. It returns the Upstreams' sink and the index after
+// its first list.
+func syncedWithHungMember(t *testing.T) (*hungMember, *Connection, *fakeSink, int) {
+	t.Helper()
 	m, srv := newHungMember(t, "a")
 	sinks, fakes := fakeSinks()
 	c := NewConnection("east", &rest.Config{Host: srv.URL}, sinks, Options{
@@ -204,7 +204,7 @@ func TestRecoveredMemberIsListedAfresh(t *testing.T) {
 	if err := c.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	defer c.Stop()
+	t.Cleanup(c.Stop)
 	upstreams := fakes["upstreams"]
 	next := upstreams.waitFor(t, 0, "replace east [apps/east.a]", 10*time.Second)
 	for deadline := time.Now().Add(10 * time.Second); !c.Health().Synced; time.Sleep(20 * time.Millisecond) {
@@ -212,6 +212,16 @@ func TestRecoveredMemberIsListedAfresh(t *testing.T) {
 			t.Fatalf("never synced: %+v", c.Health())
 		}
 	}
+	return m, c, upstreams, next
+}
+
+// A member that hung long enough for its objects to be dropped from the
+// views, and that answers again, is listed afresh, and the fresh list is
+// published: its watches outlived the outage and would only ever bring
+// back objects that change (here, b was created meanwhile and never
+// changes again).
+func TestRecoveredMemberIsListedAfresh(t *testing.T) {
+	m, c, upstreams, next := syncedWithHungMember(t)
 
 	m.hung.Store(true)
 	next = upstreams.waitFor(t, next, "remove east", 10*time.Second)
@@ -279,22 +289,7 @@ func metaOf(namespace, name, rv string) metav1.ObjectMeta {
 // 10,000 objects per member, a second full list of every kind is the
 // member's load for nothing).
 func TestRestartedMemberIsListedOnceWhenBack(t *testing.T) {
-	m, srv := newHungMember(t, "a")
-	sinks, fakes := fakeSinks()
-	c := NewConnection("east", &rest.Config{Host: srv.URL}, sinks, Options{
-		RemoveAfter: 100 * time.Millisecond, ProbeInterval: 50 * time.Millisecond, ProbeTimeout: time.Second, RecomputeDelay: 10 * time.Millisecond,
-	}, klog.Background())
-	if err := c.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer c.Stop()
-	upstreams := fakes["upstreams"]
-	next := upstreams.waitFor(t, 0, "replace east [apps/east.a]", 10*time.Second)
-	for deadline := time.Now().Add(10 * time.Second); !c.Health().Synced; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("never synced: %+v", c.Health())
-		}
-	}
+	m, _, upstreams, next := syncedWithHungMember(t)
 	before := m.listed()
 
 	up := m.restart()
