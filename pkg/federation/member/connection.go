@@ -264,12 +264,14 @@ func (c *Connection) loop(ctx context.Context) {
 			h := c.health.get()
 			if !h.Reachable && !c.removed && time.Since(h.Since) >= c.opts.RemoveAfter && c.everSynced.Load() {
 				c.log.Info("member unreachable: dropping its Gloo objects from the views until it is back", "for", time.Since(h.Since).Round(time.Second), "reason", h.Message)
+				// The reflectors stop first, so that nothing they still
+				// deliver lands after the objects are dropped.
+				c.stopGloo()
 				for _, st := range c.sinks.Gloo {
 					st.RemoveCluster(c.name)
 				}
 				// Discovery sees what the views show: none of its Gloo objects.
 				c.inputs.clear()
-				c.stopGloo()
 				c.removed = true
 			}
 			if h.Reachable && c.removed {
