@@ -64,7 +64,7 @@ func (o *Options) Flags() (fs cliflag.NamedFlagSets) {
 	m := fs.FlagSet("meridian")
 	m.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "Kubeconfig of the management cluster (where KubernetesClusters live); in-cluster configuration when empty.")
 	m.StringVar(&o.FederationNamespace, "federation-namespace", o.FederationNamespace, "Namespace of the KubernetesCluster registrations and their kubeconfig Secrets.")
-	m.DurationVar(&o.MemberRemoveAfter, "member-remove-after", o.MemberRemoveAfter, "How long a member may be unreachable (its /readyz health check failing) before its Gloo objects leave the views (its GlooInstances stay, marked unreachable); they are listed afresh once it answers again.")
+	m.DurationVar(&o.MemberRemoveAfter, "member-remove-after", o.MemberRemoveAfter, "How long after its last answer an unreachable member (its /readyz health check failing) keeps its Gloo objects in the views (its GlooInstances stay, marked unreachable); they are listed afresh once it answers again.")
 	m.DurationVar(&o.MemberTimeout, "member-timeout", o.MemberTimeout, "How long each member gets to answer its part of a consistent list (resourceVersion unset); a slower member is served from cache with a warning.")
 	m.IntVar(&o.WatchHistory, "watch-history", o.WatchHistory, "Events kept per cluster and kind for watches that resume (0: the default).")
 	m.Int64Var(&o.WatchHistoryBytes, "watch-history-bytes", o.WatchHistoryBytes, "Bytes of objects (spec and status, plus a fixed overhead each; a change counts its new and its previous object) that the watch history keeps per cluster and kind; older changes are forgotten and a watch resuming from before them is answered 410 (0: 8 MiB).")

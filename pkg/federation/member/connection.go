@@ -27,8 +27,8 @@ import (
 
 // Options tune a connection.
 type Options struct {
-	// RemoveAfter is how long a member may be unreachable before its Gloo
-	// objects are dropped from the views (its GlooInstances stay, marked
+	// RemoveAfter is how long after its last answer an unreachable member's
+	// Gloo objects are dropped from the views (its GlooInstances stay, marked
 	// unreachable). Until then lists serve what was last seen, with a warning.
 	RemoveAfter time.Duration
 	// RecomputeDelay batches the events that trigger a GlooInstance
@@ -262,8 +262,11 @@ func (c *Connection) loop(ctx context.Context) {
 			last = time.Now()
 		case <-tick.C:
 			h := c.health.get()
-			if !h.Reachable && !c.removed && time.Since(h.Since) >= c.opts.RemoveAfter && c.everSynced.Load() {
-				c.log.Info("member unreachable: dropping its Gloo objects from the views until it is back", "for", time.Since(h.Since).Round(time.Second), "reason", h.Message)
+			// The grace runs from the member's last answer: a hung member is
+			// only seen unreachable once a health check has waited
+			// ProbeTimeout, and that wait is part of the grace.
+			if !h.Reachable && !c.removed && time.Since(h.LastSync) >= c.opts.RemoveAfter && c.everSynced.Load() {
+				c.log.Info("member unreachable: dropping its Gloo objects from the views until it is back", "lastAnswered", time.Since(h.LastSync).Round(time.Second), "reason", h.Message)
 				// The reflectors stop first, so that nothing they still
 				// deliver lands after the objects are dropped.
 				c.stopGloo()

@@ -81,9 +81,11 @@ func (s *fakeSink) waitFor(t *testing.T, from int, want string, within time.Dura
 // holds its watches open without an event. hung makes it fail its health
 // checks while those watches stay open, as a member that hangs does; down
 // makes it refuse everything and end its watches, as a member that
-// restarts does.
+// restarts does; stalled makes its health checks wait for ever, as those
+// of a member stopped with SIGSTOP do.
 type hungMember struct {
 	hung      atomic.Bool
+	stalled   atomic.Bool
 	down      atomic.Bool
 	ended     chan struct{} // closed to end the open watches
 	endedMu   sync.Mutex
@@ -110,6 +112,13 @@ func newHungMember(t *testing.T, upstreams ...string) (*hungMember, *httptest.Se
 			return
 		}
 		if r.URL.Path == "/readyz" {
+			if m.stalled.Load() {
+				select {
+				case <-r.Context().Done():
+				case <-m.stop:
+				}
+				return
+			}
 			if m.hung.Load() {
 				http.Error(w, "hung", http.StatusServiceUnavailable)
 				return
@@ -213,6 +222,40 @@ func syncedWithHungMember(t *testing.T) (*hungMember, *Connection, *fakeSink, in
 		}
 	}
 	return m, c, upstreams, next
+}
+
+// A member's objects are dropped RemoveAfter after it last answered, not
+// RemoveAfter after a health check first gave up on it: a member that hangs
+// is only noticed once a check has waited ProbeTimeout, and that wait is
+// part of the grace, not added to it.
+func TestHungMemberIsDroppedTheGraceAfterItLastAnswered(t *testing.T) {
+	const grace, probeTimeout = 2 * time.Second, 2 * time.Second
+	m, srv := newHungMember(t, "a")
+	sinks, fakes := fakeSinks()
+	c := NewConnection("east", &rest.Config{Host: srv.URL}, sinks, Options{
+		RemoveAfter: grace, ProbeInterval: 50 * time.Millisecond, ProbeTimeout: probeTimeout, RecomputeDelay: 10 * time.Millisecond,
+	}, klog.Background())
+	if err := c.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Stop)
+	upstreams := fakes["upstreams"]
+	next := upstreams.waitFor(t, 0, "replace east [apps/east.a]", 10*time.Second)
+	for deadline := time.Now().Add(10 * time.Second); !c.Health().Synced; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("never synced: %+v", c.Health())
+		}
+	}
+
+	hung := time.Now()
+	m.stalled.Store(true)
+	upstreams.waitFor(t, next, "remove east", 15*time.Second)
+	// The connection's loop looks once a second, so the drop comes up to a
+	// second after the grace; counted from the first failed check it would
+	// come no sooner than grace+probeTimeout.
+	if took := time.Since(hung); took < grace-100*time.Millisecond || took >= grace+probeTimeout {
+		t.Errorf("objects dropped %v after the member last answered, want at least the grace (%v) and less than the grace plus the probe timeout (%v)", took.Round(time.Millisecond), grace, grace+probeTimeout)
+	}
 }
 
 // A member that hung long enough for its objects to be dropped from the
