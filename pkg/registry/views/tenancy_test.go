@@ -223,3 +223,48 @@ func TestHiddenClustersAppearNowhere(t *testing.T) {
 		t.Fatalf("checked only %d things", len(seen))
 	}
 }
+
+// A watch from a position that names only clusters the user may not see
+// (west, whether older than its history or ahead of it) is answered as one
+// from a position naming no cluster, and so is one naming a cluster that
+// does not exist: every visible object is new. Were any of them a 410, or
+// answered differently, the answer would tell which clusters exist.
+func TestWatchFromAPositionNamingOnlyHiddenClusters(t *testing.T) {
+	r, store := upstreamREST(t, Deps{Clusters: fakeClusters{visible: map[string]bool{"east": true}}}, map[string][]cache.Object{
+		"east": {upstreamView("east", "prod", "a"), upstreamView("east", "prod", "b")},
+		"west": {upstreamView("west", "prod", "c")},
+	})
+	store.Upsert("west", upstreamView("west", "prod", "d"), 12)
+	positions := map[string]cache.Vector{
+		"no cluster":                        {},
+		"hidden west, before its history":   {"west": 1},
+		"hidden west, at its latest change": {"west": 12},
+		"hidden west, ahead of it":          {"west": 99},
+		"a cluster that does not exist":     {"nosuch": 5},
+	}
+	want := []string{"ADDED east.a", "ADDED east.b"}
+	for what, at := range positions {
+		w, err := r.Watch(requestContext("prod"), &metainternalversion.ListOptions{ResourceVersion: at.Encode()})
+		if err != nil {
+			t.Errorf("%s: %v", what, err)
+			continue
+		}
+		var got []string
+		for len(got) < len(want) {
+			select {
+			case e := <-w.ResultChan():
+				u := e.Object.(*viewsv1alpha1.Upstream)
+				got = append(got, string(e.Type)+" "+u.Name)
+				if v, err := cache.DecodeVector(u.ResourceVersion); err != nil || len(v) != 1 || v["east"] == 0 {
+					t.Errorf("%s: event resourceVersion %v (%v), want one naming east alone", what, v, err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatalf("%s: events %v, want %v", what, got, want)
+			}
+		}
+		w.Stop()
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: events %v, want %v", what, got, want)
+		}
+	}
+}
