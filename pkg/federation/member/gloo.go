@@ -118,7 +118,7 @@ func (s *viewStore) Delete(obj any) error {
 	if err != nil {
 		return err
 	}
-	s.conn.inputs.delete(s.kind, in.namespace, in.name)
+	s.conn.inputs.delete(s.kind, in.key)
 	s.sink.Delete(s.cluster, o.GetNamespace(), o.GetName(), rv)
 	s.conn.trigger()
 	return nil
@@ -159,7 +159,7 @@ func (s *viewStore) UpdateResourceVersion(resourceVersion string) {
 
 // toView makes a member object its view (viewsv1alpha1.ToView), with the
 // strings that repeat across objects interned, and returns what discovery
-// needs of it, taken before the renaming.
+// needs of it.
 func (s *viewStore) toView(obj any) (cache.Object, uint64, glooInput, error) {
 	o, ok := obj.(cache.Object)
 	if !ok {
@@ -169,8 +169,13 @@ func (s *viewStore) toView(obj any) (cache.Object, uint64, glooInput, error) {
 	if err != nil {
 		return nil, 0, glooInput{}, err
 	}
-	in := inputOf(s.kind, intern(o.GetNamespace()), o.GetName(), o)
 	viewsv1alpha1.ToView(s.cluster, o, intern)
+	// The member name is the view name's tail: sharing it costs nothing.
+	_, name, err := viewsv1alpha1.SplitClusterName(o.GetName())
+	if err != nil {
+		return nil, 0, glooInput{}, err
+	}
+	in := inputOf(s.kind, inputKey{namespace: o.GetNamespace(), name: name}, o)
 	return o, rv, in, nil
 }
 

@@ -35,7 +35,18 @@ type Sinks struct {
 
 // glooInput is what GlooInstance discovery needs of one member Gloo object.
 type glooInput struct {
-	namespace, name string // in the member
+	key inputKey
+	glooValue
+}
+
+// inputKey is a member object's namespace and name, in the member. Its
+// strings are those of the published view (see viewStore.toView), so a
+// key costs no copy of them.
+type inputKey struct{ namespace, name string }
+
+// glooValue is what discovery reads of one object. It is kept for every
+// Gloo object of every member, so it holds no more than that.
+type glooValue struct {
 	status          []byte // raw, shared with the published view
 	watchNamespaces []string
 }
@@ -45,11 +56,11 @@ type glooInput struct {
 // namespace/name. It mirrors what the connection published.
 type glooInputs struct {
 	mu    sync.Mutex
-	kinds map[string]map[string]glooInput
+	kinds map[string]map[inputKey]glooValue
 }
 
-func inputOf(kind, namespace, name string, o cache.Object) glooInput {
-	in := glooInput{namespace: namespace, name: name}
+func inputOf(kind string, key inputKey, o cache.Object) glooInput {
+	in := glooInput{key: key}
 	if g, ok := o.(interface {
 		RawSpec() []byte
 		RawStatus() []byte
@@ -67,14 +78,14 @@ func inputOf(kind, namespace, name string, o cache.Object) glooInput {
 }
 
 func (g *glooInputs) replace(kind string, ins []glooInput) {
-	m := make(map[string]glooInput, len(ins))
+	m := make(map[inputKey]glooValue, len(ins))
 	for _, in := range ins {
-		m[in.namespace+"/"+in.name] = in
+		m[in.key] = in.glooValue
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.kinds == nil {
-		g.kinds = map[string]map[string]glooInput{}
+		g.kinds = map[string]map[inputKey]glooValue{}
 	}
 	g.kinds[kind] = m
 }
@@ -83,18 +94,18 @@ func (g *glooInputs) upsert(kind string, in glooInput) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.kinds == nil {
-		g.kinds = map[string]map[string]glooInput{}
+		g.kinds = map[string]map[inputKey]glooValue{}
 	}
 	if g.kinds[kind] == nil {
-		g.kinds[kind] = map[string]glooInput{}
+		g.kinds[kind] = map[inputKey]glooValue{}
 	}
-	g.kinds[kind][in.namespace+"/"+in.name] = in
+	g.kinds[kind][in.key] = in.glooValue
 }
 
-func (g *glooInputs) delete(kind, namespace, name string) {
+func (g *glooInputs) delete(kind string, key inputKey) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	delete(g.kinds[kind], namespace+"/"+name)
+	delete(g.kinds[kind], key)
 }
 
 // clear forgets everything, as the connection's objects are dropped from
@@ -110,13 +121,13 @@ func (g *glooInputs) fill(snap *discovery.Snapshot) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	for kind, objs := range g.kinds {
-		for _, in := range objs {
+		for key, in := range objs {
 			if kind == "Settings" {
-				snap.Settings = append(snap.Settings, discovery.SettingsInfo{Namespace: in.namespace, Name: in.name, WatchNamespaces: in.watchNamespaces, Status: in.status})
+				snap.Settings = append(snap.Settings, discovery.SettingsInfo{Namespace: key.namespace, Name: key.name, WatchNamespaces: in.watchNamespaces, Status: in.status})
 				continue
 			}
 			if k, ok := discovery.KindOf(kind); ok {
-				snap.Gloo[k] = append(snap.Gloo[k], discovery.Resource{Namespace: in.namespace, Name: in.name, Status: in.status})
+				snap.Gloo[k] = append(snap.Gloo[k], discovery.Resource{Namespace: key.namespace, Name: key.name, Status: in.status})
 			}
 		}
 	}
