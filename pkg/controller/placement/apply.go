@@ -11,6 +11,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 
@@ -226,8 +227,31 @@ func judge(f *federated, want, cur *unstructured.Unstructured, readErr error, p 
 // and whether it holds want's content, labels and annotations.
 func compare(cur, want *unstructured.Unstructured) (sameGeneration, sameContent bool) {
 	sameGeneration = cur.GetAnnotations()[GenerationAnnotation] == want.GetAnnotations()[GenerationAnnotation]
-	sameContent = reflect.DeepEqual(content(cur.Object), content(want.Object)) && hasAll(cur.GetLabels(), want.GetLabels()) && hasAll(cur.GetAnnotations(), want.GetAnnotations())
+	sameContent = reflect.DeepEqual(withoutOthersFields(content(cur.Object), want.Object), content(want.Object)) && hasAll(cur.GetLabels(), want.GetLabels()) && hasAll(cur.GetAnnotations(), want.GetAnnotations())
 	return sameGeneration, sameContent
+}
+
+// othersFields are fields of placed objects that another of Meridian's
+// controllers owns, through server-side apply, unless the template sets
+// them: an Upstream's spec.failover, which its FailoverScheme writes
+// (pkg/failover). The placement's applies leave them alone, so they are
+// not drift.
+var othersFields = [][]string{{"spec", "failover"}}
+
+// withoutOthersFields returns c (an object's content) without the
+// othersFields that want does not set, copying what it changes.
+func withoutOthersFields(c map[string]any, want map[string]any) map[string]any {
+	for _, path := range othersFields {
+		if _, set, _ := unstructured.NestedFieldNoCopy(want, path...); set {
+			continue
+		}
+		if _, has, _ := unstructured.NestedFieldNoCopy(c, path...); !has {
+			continue
+		}
+		c = runtime.DeepCopyJSON(c)
+		unstructured.RemoveNestedField(c, path...)
+	}
+	return c
 }
 
 // hasAll reports whether have holds every key of want with the same value.

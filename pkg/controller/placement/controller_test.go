@@ -58,6 +58,12 @@ func TestJudgeWritesOnlyWhatIsMissingOrChangedAndOwned(t *testing.T) {
 		{name: "edited by hand", cur: with(func(u *unstructured.Unstructured) {
 			_ = unstructured.SetNestedField(u.Object, int64(9999), "spec", "kube", "servicePort")
 		}), write: true, state: fedv1alpha1.PlacementPlaced, drifted: true},
+		// A FailoverScheme's controller owns the Upstream's spec.failover
+		// (server-side apply keeps it through the placement's applies): it
+		// is not drift, and nothing is written for it.
+		{name: "spec.failover written by a FailoverScheme", cur: with(func(u *unstructured.Unstructured) {
+			_ = unstructured.SetNestedField(u.Object, map[string]any{"prioritizedLocalities": []any{}}, "spec", "failover")
+		}), state: fedv1alpha1.PlacementPlaced},
 		{name: "label removed by hand", cur: with(func(u *unstructured.Unstructured) { u.SetLabels(nil) }), write: true, state: fedv1alpha1.PlacementPlaced, drifted: true},
 		{name: "placed from an older generation", cur: with(func(u *unstructured.Unstructured) {
 			a := u.GetAnnotations()
