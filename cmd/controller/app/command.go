@@ -33,6 +33,7 @@ import (
 	"github.com/meridianfed/meridian/pkg/controller/credentials"
 	"github.com/meridianfed/meridian/pkg/controller/leader"
 	"github.com/meridianfed/meridian/pkg/controller/placement"
+	"github.com/meridianfed/meridian/pkg/failover"
 	meridianclient "github.com/meridianfed/meridian/pkg/generated/clientset/versioned"
 	meridianinformers "github.com/meridianfed/meridian/pkg/generated/informers/externalversions"
 )
@@ -136,7 +137,13 @@ func Run(ctx context.Context, o Options) error {
 	broadcaster := record.NewBroadcaster(record.WithContext(ctx))
 	broadcaster.StartRecordingToSink(&typedcorev1.EventSinkImpl{Interface: kube.CoreV1().Events("")})
 	defer broadcaster.Shutdown()
+	// Events name their object by kind: the typed ones (FailoverScheme)
+	// are found in this scheme; the federated kinds are unstructured and
+	// carry theirs.
 	scheme := runtime.NewScheme()
+	if err := fedv1alpha1.AddToScheme(scheme); err != nil {
+		return err
+	}
 	recorder := broadcaster.NewRecorder(scheme, corev1.EventSource{Component: "meridian-controller"})
 	// A deletion waits for a member's removal as long as two requests
 	// (read, then delete) may take there; past that, the sweeper finishes.
@@ -152,6 +159,14 @@ func Run(ctx context.Context, o Options) error {
 		return err
 	}
 	placer.UseViews(views)
+	// Failover reads every Upstream and GlooInstance of every member
+	// through the views (not only what Meridian placed).
+	schemesFactory := meridianinformers.NewSharedInformerFactory(meridian, 10*time.Minute)
+	failoverCtl, err := failover.New(meridian.FedV1alpha1(), dyn, members, schemesFactory.Fed().V1alpha1().FailoverSchemes(), clusterInformer, instancesFactory.Views().V1alpha1(), recorder,
+		failover.Options{Sweep: o.SweepInterval, DeletionWait: 2 * o.MemberTimeout, WriteTimeout: o.MemberTimeout}, log)
+	if err != nil {
+		return err
+	}
 	_, _ = clusterInformer.Informer().AddEventHandler(toolscache.ResourceEventHandlerFuncs{
 		AddFunc:    func(any) { placer.ClusterChanged() },
 		UpdateFunc: func(o, n any) { clusterSpecChanged(o, n, placer.ClusterChanged) },
@@ -162,8 +177,9 @@ func Run(ctx context.Context, o Options) error {
 	dynFactory.Start(ctx.Done())
 	viewsFactory.Start(ctx.Done())
 	instancesFactory.Start(ctx.Done())
+	schemesFactory.Start(ctx.Done())
 	synced := func() bool {
-		return renewer.HasSynced() && placer.HasSynced() && clusterInformer.Informer().HasSynced()
+		return renewer.HasSynced() && placer.HasSynced() && clusterInformer.Informer().HasSynced() && failoverCtl.HasSynced()
 	}
 
 	var leading atomic.Bool
@@ -178,6 +194,7 @@ func Run(ctx context.Context, o Options) error {
 		leading.Store(true)
 		log.Info("leading: running the controllers")
 		go renewer.Run(ctx)
+		go failoverCtl.Run(ctx)
 		placer.Run(ctx)
 	}
 	if !o.LeaderElect {

@@ -27,7 +27,7 @@ import (
 // records grow with the deletions, not in one object with a size limit.
 // The sweeper removes each recorded Secret once its member answers, and a
 // record once it is empty.
-const LeftoversLabel = "meridian.io/leftovers"
+const LeftoversLabel = fedv1alpha1.LeftoversLabel
 
 // LegacyLeftoversConfigMap is the single record earlier versions kept, in
 // the same format; it is swept like the others until it is empty.

@@ -90,3 +90,9 @@ type KubernetesClusterList struct {
 // member an admission policy refuses Meridian's credential any write to a
 // Secret that does not carry it (see registration).
 const OwnerAnnotation = "fed.meridian.io/owner"
+
+// LeftoversLabel marks the records, ConfigMaps in the federation namespace,
+// of what a deletion had to leave in members it could not reach, for the
+// controller's sweepers: its value says whose ("secrets" for the
+// placement's, "failover" for FailoverSchemes').
+const LeftoversLabel = "meridian.io/leftovers"

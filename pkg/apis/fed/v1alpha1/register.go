@@ -28,6 +28,8 @@ func addKnownTypes(scheme *runtime.Scheme) error {
 	scheme.AddKnownTypes(SchemeGroupVersion,
 		&KubernetesCluster{},
 		&KubernetesClusterList{},
+		&FailoverScheme{},
+		&FailoverSchemeList{},
 		&FederatedUpstream{},
 		&FederatedUpstreamList{},
 		&FederatedUpstreamGroup{},

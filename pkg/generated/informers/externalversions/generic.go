@@ -54,6 +54,8 @@ func (f *genericInformer) Lister() cache.GenericLister {
 func (f *sharedInformerFactory) ForResource(resource schema.GroupVersionResource) (GenericInformer, error) {
 	switch resource {
 	// Group=fed.meridian.io, Version=v1alpha1
+	case v1alpha1.SchemeGroupVersion.WithResource("failoverschemes"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Fed().V1alpha1().FailoverSchemes().Informer()}, nil
 	case v1alpha1.SchemeGroupVersion.WithResource("federatedauthconfigs"):
 		return &genericInformer{resource: resource.GroupResource(), informer: f.Fed().V1alpha1().FederatedAuthConfigs().Informer()}, nil
 	case v1alpha1.SchemeGroupVersion.WithResource("federatedgateways"):

@@ -18,6 +18,14 @@ limitations under the License.
 
 package v1alpha1
 
+// FailoverSchemeListerExpansion allows custom methods to be added to
+// FailoverSchemeLister.
+type FailoverSchemeListerExpansion interface{}
+
+// FailoverSchemeNamespaceListerExpansion allows custom methods to be added to
+// FailoverSchemeNamespaceLister.
+type FailoverSchemeNamespaceListerExpansion interface{}
+
 // FederatedAuthConfigListerExpansion allows custom methods to be added to
 // FederatedAuthConfigLister.
 type FederatedAuthConfigListerExpansion interface{}

@@ -24,6 +24,8 @@ import (
 
 // Interface provides access to all the informers in this group version.
 type Interface interface {
+	// FailoverSchemes returns a FailoverSchemeInformer.
+	FailoverSchemes() TypedFailoverSchemeInformer
 	// FederatedAuthConfigs returns a FederatedAuthConfigInformer.
 	FederatedAuthConfigs() TypedFederatedAuthConfigInformer
 	// FederatedGateways returns a FederatedGatewayInformer.
@@ -59,6 +61,11 @@ type version struct {
 // New returns a new Interface.
 func New(f internalinterfaces.SharedInformerFactory, namespace string, tweakListOptions internalinterfaces.TweakListOptionsFunc) Interface {
 	return &version{factory: f, namespace: namespace, tweakListOptions: tweakListOptions}
+}
+
+// FailoverSchemes returns a TypedFailoverSchemeInformer.
+func (v *version) FailoverSchemes() TypedFailoverSchemeInformer {
+	return &failoverSchemeInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
 }
 
 // FederatedAuthConfigs returns a TypedFederatedAuthConfigInformer.

@@ -28,6 +28,7 @@ import (
 
 type FedV1alpha1Interface interface {
 	RESTClient() rest.Interface
+	FailoverSchemesGetter
 	FederatedAuthConfigsGetter
 	FederatedGatewaysGetter
 	FederatedMatchableHttpGatewaysGetter
@@ -45,6 +46,10 @@ type FedV1alpha1Interface interface {
 // FedV1alpha1Client is used to interact with features provided by the fed.meridian.io group.
 type FedV1alpha1Client struct {
 	restClient rest.Interface
+}
+
+func (c *FedV1alpha1Client) FailoverSchemes(namespace string) FailoverSchemeInterface {
+	return newFailoverSchemes(c, namespace)
 }
 
 func (c *FedV1alpha1Client) FederatedAuthConfigs(namespace string) FederatedAuthConfigInterface {

@@ -18,6 +18,8 @@ limitations under the License.
 
 package v1alpha1
 
+type FailoverSchemeExpansion interface{}
+
 type FederatedAuthConfigExpansion interface{}
 
 type FederatedGatewayExpansion interface{}

@@ -28,6 +28,10 @@ type FakeFedV1alpha1 struct {
 	*testing.Fake
 }
 
+func (c *FakeFedV1alpha1) FailoverSchemes(namespace string) v1alpha1.FailoverSchemeInterface {
+	return newFakeFailoverSchemes(c, namespace)
+}
+
 func (c *FakeFedV1alpha1) FederatedAuthConfigs(namespace string) v1alpha1.FederatedAuthConfigInterface {
 	return newFakeFederatedAuthConfigs(c, namespace)
 }

@@ -1,0 +1,468 @@
+package failover
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/time/rate"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	"k8s.io/client-go/dynamic"
+	toolscache "k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/tools/record"
+	"k8s.io/client-go/util/workqueue"
+	"k8s.io/klog/v2"
+
+	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
+	gloov1 "github.com/meridianfed/meridian/pkg/apis/gloo/gloo/v1"
+	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
+	fedclient "github.com/meridianfed/meridian/pkg/generated/clientset/versioned/typed/fed/v1alpha1"
+	fedinformers "github.com/meridianfed/meridian/pkg/generated/informers/externalversions/fed/v1alpha1"
+	viewsinformers "github.com/meridianfed/meridian/pkg/generated/informers/externalversions/views/v1alpha1"
+)
+
+// FieldManager is the server-side apply field manager of everything the
+// failover controller writes in members. On a primary Upstream it owns
+// spec.failover and nothing else, so that whoever owns the rest of the
+// Upstream (its author, or the placement of a FederatedUpstream) keeps it.
+const FieldManager = "meridian-failover"
+
+// Finalizer holds a scheme until what it wrote is removed (or recorded for
+// the sweeper, when the primary's cluster cannot be reached).
+const Finalizer = "fed.meridian.io/failover"
+
+var upstreams = viewsv1alpha1.GlooKinds[0].Member // gloo.solo.io/v1 upstreams
+
+// Members are the registered member clusters and clients for them,
+// written with each member's registered credential.
+type Members interface {
+	// Namespace is the federation namespace.
+	Namespace() string
+	// Registered returns the registered clusters (not being deleted).
+	Registered() (map[string]*fedv1alpha1.KubernetesCluster, error)
+	// Client returns a client for a registered member.
+	Client(kc *fedv1alpha1.KubernetesCluster) (dynamic.Interface, error)
+}
+
+// Options tune the controller.
+type Options struct {
+	// Workers reconcile schemes in parallel (default 2).
+	Workers int
+	// WriteTimeout bounds the requests of one reconcile to a member
+	// (default 15s): a hung primary cluster holds one worker that long.
+	WriteTimeout time.Duration
+	// DeletionWait is how long a deletion tries to clear the primary before
+	// it leaves that to the sweeper (default 30s).
+	DeletionWait time.Duration
+	// Sweep retries the clean-up of deleted schemes this often (default 1 minute).
+	Sweep time.Duration
+}
+
+// Controller carries out FailoverSchemes (see the package comment).
+type Controller struct {
+	schemes  fedclient.FailoverSchemesGetter
+	members  Members
+	mgmt     dynamic.Interface // the leftovers records
+	recorder record.EventRecorder
+	opts     Options
+	log      klog.Logger
+	inputs   *informerInputs
+	synced   []toolscache.InformerSynced
+	queue    workqueue.TypedRateLimitingInterface[string]
+}
+
+// New wires the controller to its informers: the schemes (of every
+// namespace), the registrations (of the federation namespace), and the
+// GlooInstance and Upstream views. Events on any
+// of them requeue the schemes they concern.
+func New(schemes fedclient.FailoverSchemesGetter, mgmt dynamic.Interface, members Members, schemeInformer fedinformers.FailoverSchemeInformer, clusterInf fedinformers.KubernetesClusterInformer, views viewsinformers.Interface, recorder record.EventRecorder, opts Options, log klog.Logger) (*Controller, error) {
+	if opts.Workers == 0 {
+		opts.Workers = 2
+	}
+	if opts.WriteTimeout == 0 {
+		opts.WriteTimeout = 15 * time.Second
+	}
+	if opts.DeletionWait == 0 {
+		opts.DeletionWait = 30 * time.Second
+	}
+	if opts.Sweep == 0 {
+		opts.Sweep = time.Minute
+	}
+	schemeInf := schemeInformer.Informer()
+	instanceInf := views.GlooInstances().Informer()
+	upstreamInf := views.Upstreams().Informer()
+	if err := schemeInf.AddIndexers(schemeIndexers); err != nil {
+		return nil, err
+	}
+	if err := instanceInf.AddIndexers(instanceIndexers); err != nil {
+		return nil, err
+	}
+	c := &Controller{
+		schemes: schemes, members: members, mgmt: mgmt, recorder: recorder, opts: opts, log: log.WithName("failover"),
+		inputs: &informerInputs{
+			namespace: members.Namespace(), clusters: clusterInf.Lister(),
+			instances: instanceInf.GetIndexer(), upstreams: upstreamInf.GetIndexer(), schemes: schemeInf.GetIndexer(),
+		},
+		synced: []toolscache.InformerSynced{schemeInf.HasSynced, clusterInf.Informer().HasSynced, instanceInf.HasSynced, upstreamInf.HasSynced},
+		queue: workqueue.NewTypedRateLimitingQueueWithConfig(
+			workqueue.NewTypedMaxOfRateLimiter(
+				workqueue.NewTypedItemExponentialFailureRateLimiter[string](200*time.Millisecond, 30*time.Second),
+				&workqueue.TypedBucketRateLimiter[string]{Limiter: rate.NewLimiter(rate.Limit(20), 100)},
+			),
+			workqueue.TypedRateLimitingQueueConfig[string]{Name: "failover"}),
+	}
+	_, _ = schemeInf.AddEventHandler(toolscache.ResourceEventHandlerFuncs{
+		AddFunc: c.enqueue,
+		UpdateFunc: func(_, n any) {
+			c.enqueue(n)
+		},
+		DeleteFunc: func(o any) {
+			// Another scheme for the same primary may now be the first.
+			if s := asScheme(o); s != nil {
+				c.enqueueIndexed(byPrimary, primaryKey(s.Spec.Primary))
+			}
+		},
+	})
+	_, _ = instanceInf.AddEventHandler(toolscache.ResourceEventHandlerFuncs{
+		AddFunc: func(o any) { c.instanceChanged(nil, o) },
+		UpdateFunc: func(o, n any) {
+			c.instanceChanged(o, n)
+		},
+		DeleteFunc: func(o any) { c.instanceChanged(nil, o) },
+	})
+	_, _ = upstreamInf.AddEventHandler(toolscache.ResourceEventHandlerFuncs{
+		AddFunc:    func(o any) { c.upstreamChanged(nil, o) },
+		UpdateFunc: func(o, n any) { c.upstreamChanged(o, n) },
+		DeleteFunc: func(o any) { c.upstreamChanged(nil, o) },
+	})
+	_, _ = clusterInf.Informer().AddEventHandler(toolscache.ResourceEventHandlerFuncs{
+		AddFunc:    func(o any) { c.clusterChanged(o) },
+		UpdateFunc: func(_, n any) { c.clusterChanged(n) },
+		DeleteFunc: func(o any) { c.clusterChanged(o) },
+	})
+	return c, nil
+}
+
+func asScheme(o any) *fedv1alpha1.FailoverScheme {
+	if d, ok := o.(toolscache.DeletedFinalStateUnknown); ok {
+		o = d.Obj
+	}
+	s, _ := o.(*fedv1alpha1.FailoverScheme)
+	return s
+}
+
+func (c *Controller) enqueue(o any) {
+	if s := asScheme(o); s != nil {
+		c.queue.Add(s.Namespace + "/" + s.Name)
+	}
+}
+
+func (c *Controller) enqueueIndexed(index, value string) {
+	objs, _ := c.inputs.schemes.ByIndex(index, value)
+	for _, o := range objs {
+		c.enqueue(o)
+	}
+}
+
+// instanceChanged requeues the schemes naming the installation's cluster
+// when what synthesis reads of it changed (not its check summaries).
+func (c *Controller) instanceChanged(old, cur any) {
+	if d, ok := cur.(toolscache.DeletedFinalStateUnknown); ok {
+		cur = d.Obj
+	}
+	gi, ok := cur.(*viewsv1alpha1.GlooInstance)
+	if !ok {
+		return
+	}
+	if o, ok := old.(*viewsv1alpha1.GlooInstance); ok && reflect.DeepEqual(o.Spec.Proxies, gi.Spec.Proxies) &&
+		o.Spec.Region == gi.Spec.Region && reflect.DeepEqual(o.Spec.Admin, gi.Spec.Admin) &&
+		reflect.DeepEqual(o.Spec.ControlPlane.WatchedNamespaces, gi.Spec.ControlPlane.WatchedNamespaces) {
+		return
+	}
+	c.enqueueIndexed(byCluster, gi.Spec.Cluster)
+}
+
+// upstreamChanged requeues the schemes naming an Upstream when it comes,
+// goes or its spec changes (Gloo's status of it changes nothing here).
+func (c *Controller) upstreamChanged(old, cur any) {
+	if d, ok := cur.(toolscache.DeletedFinalStateUnknown); ok {
+		cur = d.Obj
+	}
+	u, ok := cur.(*viewsv1alpha1.Upstream)
+	if !ok {
+		return
+	}
+	if o, ok := old.(*viewsv1alpha1.Upstream); ok && string(o.Spec) == string(u.Spec) {
+		return
+	}
+	cluster, name, err := viewsv1alpha1.MemberName(u)
+	if err != nil {
+		return
+	}
+	c.enqueueIndexed(byUpstream, upstreamKey(cluster, u.Namespace, name))
+}
+
+func (c *Controller) clusterChanged(o any) {
+	if d, ok := o.(toolscache.DeletedFinalStateUnknown); ok {
+		o = d.Obj
+	}
+	if kc, ok := o.(*fedv1alpha1.KubernetesCluster); ok {
+		c.enqueueIndexed(byCluster, kc.Name)
+	}
+}
+
+// HasSynced reports whether the informers have listed once.
+func (c *Controller) HasSynced() bool {
+	for _, s := range c.synced {
+		if !s() {
+			return false
+		}
+	}
+	return true
+}
+
+// Run reconciles until ctx ends.
+func (c *Controller) Run(ctx context.Context) {
+	defer utilruntime.HandleCrash()
+	defer c.queue.ShutDown()
+	if !toolscache.WaitForCacheSync(ctx.Done(), c.synced...) {
+		return
+	}
+	for range c.opts.Workers {
+		go func() {
+			for c.next(ctx) {
+			}
+		}()
+	}
+	go c.sweepEvery(ctx)
+	<-ctx.Done()
+}
+
+func (c *Controller) next(ctx context.Context) bool {
+	key, quit := c.queue.Get()
+	if quit {
+		return false
+	}
+	defer c.queue.Done(key)
+	retry, err := c.reconcile(ctx, key)
+	switch {
+	case err != nil:
+		c.log.Error(err, "reconciling", "scheme", key)
+		c.queue.AddRateLimited(key)
+	case retry:
+		c.queue.AddRateLimited(key)
+	default:
+		c.queue.Forget(key)
+	}
+	return true
+}
+
+// reconcile carries out one scheme. It returns retry when the scheme must
+// be looked at again with backoff (a write that failed or conflicted).
+func (c *Controller) reconcile(ctx context.Context, key string) (retry bool, err error) {
+	ns, _, err := toolscache.SplitMetaNamespaceKey(key)
+	if err != nil {
+		return false, nil
+	}
+	obj, ok, err := c.inputs.schemes.GetByKey(key)
+	if err != nil || !ok {
+		return false, err
+	}
+	s := obj.(*fedv1alpha1.FailoverScheme).DeepCopy()
+	if s.DeletionTimestamp != nil {
+		return c.finalize(ctx, s)
+	}
+	if !hasFinalizer(s) {
+		s.Finalizers = append(s.Finalizers, Finalizer)
+		if s, err = c.schemes.FailoverSchemes(ns).Update(ctx, s, metav1.UpdateOptions{}); err != nil {
+			return false, err
+		}
+	}
+	r := Synthesize(s, c.inputs)
+	st := fedv1alpha1.FailoverSchemeStatus{
+		ObservedGeneration: s.Generation,
+		Primary:            primaryKey(s.Spec.Primary),
+	}
+	if r.Invalid != "" {
+		// What was written stays as it was: an Invalid scheme writes
+		// nothing until it, or what it refers to, changes.
+		st.State, st.Message = fedv1alpha1.FailoverInvalid, r.Invalid
+		st.Priorities, st.Targets, st.PriorityCount = s.Status.Priorities, s.Status.Targets, s.Status.PriorityCount
+		return false, c.setStatus(ctx, s, st)
+	}
+	st.Priorities, st.Targets, st.PriorityCount = r.Priorities, r.Targets, int32(len(r.Priorities))
+	err = c.writePrimary(ctx, s.Spec.Primary, r.Failover)
+	switch {
+	case apierrors.IsConflict(err):
+		// Someone changed the Upstream between the read and the write:
+		// read and write again (never left Failed for it).
+		return true, nil
+	case err != nil:
+		st.State, st.Message = fedv1alpha1.FailoverFailed, err.Error()
+		st.Priorities, st.Targets, st.PriorityCount = s.Status.Priorities, r.Targets, s.Status.PriorityCount
+		return true, c.setStatus(ctx, s, st)
+	}
+	st.State = fedv1alpha1.FailoverAccepted
+	st.Message = acceptedMessage(s, r)
+	return false, c.setStatus(ctx, s, st)
+}
+
+// acceptedMessage says what changed in what is in force, judged against
+// what the status said was in force rather than against what this
+// reconcile wrote: a status update lost to a conflict is written again by
+// the next reconcile with the same message, though that one writes
+// nothing to the primary.
+func acceptedMessage(s *fedv1alpha1.FailoverScheme, r Result) string {
+	if s.Status.State == fedv1alpha1.FailoverAccepted && s.Status.Message != "" && reflect.DeepEqual(s.Status.Priorities, r.Priorities) {
+		return s.Status.Message
+	}
+	return fmt.Sprintf("spec.failover of %s: %s", primaryKey(s.Spec.Primary), describeChange(s.Status, r))
+}
+
+// describeChange tells what differs between what status said was in force
+// and what was just written.
+func describeChange(old fedv1alpha1.FailoverSchemeStatus, r Result) string {
+	if len(old.Priorities) == 0 {
+		return fmt.Sprintf("%d priorities written", len(r.Priorities))
+	}
+	was := map[string]fedv1alpha1.FailoverEndpointStatus{}
+	for _, p := range old.Priorities {
+		for _, e := range p.Endpoints {
+			was[fmt.Sprintf("%d/%s/%s", p.Priority, e.Cluster, e.Upstream)] = e
+		}
+	}
+	var changes []string
+	for _, p := range r.Priorities {
+		for _, e := range p.Endpoints {
+			k := fmt.Sprintf("%d/%s/%s", p.Priority, e.Cluster, e.Upstream)
+			o, ok := was[k]
+			delete(was, k)
+			switch {
+			case !ok:
+				changes = append(changes, fmt.Sprintf("priority %d gains %s %s", p.Priority, e.Cluster, e.Upstream))
+			case o.Address != e.Address || o.Port != e.Port:
+				changes = append(changes, fmt.Sprintf("%s's gateway moved from %s:%d to %s:%d", e.Cluster, o.Address, o.Port, e.Address, e.Port))
+			case o.Region != e.Region || o.Zone != e.Zone:
+				changes = append(changes, fmt.Sprintf("%s's locality changed from %s/%s to %s/%s", e.Cluster, o.Region, o.Zone, e.Region, e.Zone))
+			case !reflect.DeepEqual(o.Weight, e.Weight):
+				changes = append(changes, fmt.Sprintf("%s's locality weight changed", e.Cluster))
+			}
+		}
+	}
+	for k := range was {
+		changes = append(changes, "removed "+k)
+	}
+	if len(changes) == 0 {
+		return "in force, unchanged"
+	}
+	slices.Sort(changes)
+	return strings.Join(changes, "; ")
+}
+
+// writePrimary makes the primary's spec.failover f (nil: none), reading it
+// first: it writes only when f differs, and with the resourceVersion read
+// as precondition, so it never creates the Upstream, and a change made in
+// between is a conflict to read again, not something overwritten.
+func (c *Controller) writePrimary(ctx context.Context, p fedv1alpha1.FailoverPrimary, f *gloov1.Failover) error {
+	ctx, cancel := context.WithTimeout(ctx, c.opts.WriteTimeout)
+	defer cancel()
+	ri, err := c.upstreamsIn(p.ClusterName, p.Namespace)
+	if err != nil {
+		return err
+	}
+	cur, err := ri.Get(ctx, p.Name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) && f == nil {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading Upstream %s/%s in cluster %s: %w", p.Namespace, p.Name, p.ClusterName, err)
+	}
+	want, err := toMap(f)
+	if err != nil {
+		return err
+	}
+	have, _, _ := unstructured.NestedFieldNoCopy(cur.Object, "spec", "failover")
+	if reflect.DeepEqual(have, want) {
+		return nil
+	}
+	spec := map[string]any{}
+	if want != nil {
+		spec["failover"] = want
+	}
+	body, err := json.Marshal(map[string]any{
+		"apiVersion": upstreams.GroupVersion().String(), "kind": "Upstream",
+		"metadata": map[string]any{"name": p.Name, "namespace": p.Namespace, "resourceVersion": cur.GetResourceVersion()},
+		"spec":     spec,
+	})
+	if err != nil {
+		return err
+	}
+	force := true // spec.failover is the scheme's, whoever set it before
+	if _, err := ri.Patch(ctx, p.Name, types.ApplyPatchType, body, metav1.PatchOptions{FieldManager: FieldManager, Force: &force}); err != nil {
+		if apierrors.IsConflict(err) {
+			return err
+		}
+		return fmt.Errorf("writing spec.failover of Upstream %s/%s in cluster %s: %w", p.Namespace, p.Name, p.ClusterName, err)
+	}
+	return nil
+}
+
+func (c *Controller) upstreamsIn(cluster, namespace string) (dynamic.ResourceInterface, error) {
+	registered, err := c.members.Registered()
+	if err != nil {
+		return nil, err
+	}
+	kc, ok := registered[cluster]
+	if !ok {
+		return nil, fmt.Errorf("cluster %s is not registered", cluster)
+	}
+	client, err := c.members.Client(kc)
+	if err != nil {
+		return nil, err
+	}
+	return client.Resource(upstreams).Namespace(namespace), nil
+}
+
+func toMap(f *gloov1.Failover) (map[string]any, error) {
+	if f == nil {
+		return nil, nil
+	}
+	raw, err := json.Marshal(f)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	return m, json.Unmarshal(raw, &m)
+}
+
+func hasFinalizer(s *fedv1alpha1.FailoverScheme) bool {
+	return slices.Contains(s.Finalizers, Finalizer)
+}
+
+// setStatus writes st when it differs from what s says.
+func (c *Controller) setStatus(ctx context.Context, s *fedv1alpha1.FailoverScheme, st fedv1alpha1.FailoverSchemeStatus) error {
+	if reflect.DeepEqual(s.Status, st) {
+		return nil
+	}
+	if st.State != s.Status.State || st.Message != s.Status.Message {
+		kind := "Normal"
+		if st.State != fedv1alpha1.FailoverAccepted {
+			kind = "Warning"
+		}
+		c.recorder.Event(s, kind, string(st.State), st.Message)
+	}
+	s.Status = st
+	_, err := c.schemes.FailoverSchemes(s.Namespace).UpdateStatus(ctx, s, metav1.UpdateOptions{})
+	if apierrors.IsConflict(err) || apierrors.IsNotFound(err) {
+		return nil // the informer brings the newer object, and with it a reconcile
+	}
+	return err
+}
