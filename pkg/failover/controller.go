@@ -14,6 +14,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	"k8s.io/client-go/dynamic"
 	toolscache "k8s.io/client-go/tools/cache"
@@ -299,7 +300,9 @@ func (c *Controller) reconcile(ctx context.Context, key string) (retry bool, err
 		return false, c.setStatus(ctx, s, st)
 	}
 	st.Priorities, st.Targets, st.PriorityCount = r.Priorities, r.Targets, int32(len(r.Priorities))
-	err = c.writePrimary(ctx, s.Spec.Primary, r.Failover)
+	if !c.viewHolds(s.Spec.Primary, r.Failover) {
+		err = c.writePrimary(ctx, s.Spec.Primary, r.Failover)
+	}
 	switch {
 	case apierrors.IsConflict(err):
 		// Someone changed the Upstream between the read and the write:
@@ -365,6 +368,25 @@ func describeChange(old fedv1alpha1.FailoverSchemeStatus, r Result) string {
 	}
 	slices.Sort(changes)
 	return strings.Join(changes, "; ")
+}
+
+// viewHolds reports whether the primary's view already holds f as its
+// spec.failover: then there is nothing to read or write in the member. The
+// views may lag behind the member; a change there comes as a view event,
+// and with it another reconcile.
+func (c *Controller) viewHolds(p fedv1alpha1.FailoverPrimary, f *gloov1.Failover) bool {
+	v := c.inputs.Upstream(p.ClusterName, p.Namespace, p.Name)
+	if v == nil {
+		return false
+	}
+	var spec struct {
+		Failover map[string]any `json:"failover"`
+	}
+	if err := utiljson.Unmarshal(v.Spec, &spec); err != nil {
+		return false
+	}
+	want, err := toMap(f)
+	return err == nil && reflect.DeepEqual(spec.Failover, want)
 }
 
 // writePrimary makes the primary's spec.failover f (nil: none), reading it
@@ -439,8 +461,10 @@ func toMap(f *gloov1.Failover) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Integers as int64, as the dynamic client decodes what the member
+	// holds: the comparison with it is then exact.
 	var m map[string]any
-	return m, json.Unmarshal(raw, &m)
+	return m, utiljson.Unmarshal(raw, &m)
 }
 
 func hasFinalizer(s *fedv1alpha1.FailoverScheme) bool {

@@ -17,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"k8s.io/client-go/dynamic"
 	dynamicfake "k8s.io/client-go/dynamic/fake"
 	clienttesting "k8s.io/client-go/testing"
@@ -41,6 +42,7 @@ type fakeMember struct {
 	objs    map[string]map[string]any // "namespace/name" → object
 	rv      int
 	applies int
+	gets    int
 	// hook runs before each request; an error is the request's answer.
 	hook func(verb string) error
 }
@@ -55,7 +57,7 @@ func (m *fakeMember) put(namespace, name, spec string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var sp map[string]any
-	if err := json.Unmarshal([]byte(spec), &sp); err != nil {
+	if err := utiljson.Unmarshal([]byte(spec), &sp); err != nil {
 		panic(err)
 	}
 	m.rv++
@@ -81,6 +83,12 @@ func (m *fakeMember) spec(namespace, name string) map[string]any {
 	return runtime.DeepCopyJSONValue(o["spec"]).(map[string]any)
 }
 
+func (m *fakeMember) counts() (applies, gets int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.applies, m.gets
+}
+
 func (m *fakeMember) setHook(h func(verb string) error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -101,6 +109,7 @@ func (m *fakeMember) react(a clienttesting.Action) (bool, runtime.Object, error)
 	gr := a.GetResource().GroupResource()
 	switch a := a.(type) {
 	case clienttesting.GetActionImpl:
+		m.gets++
 		o := m.objs[a.GetNamespace()+"/"+a.GetName()]
 		if o == nil {
 			return true, nil, apierrors.NewNotFound(gr, a.GetName())
@@ -110,8 +119,8 @@ func (m *fakeMember) react(a clienttesting.Action) (bool, runtime.Object, error)
 		if a.GetPatchType() != types.ApplyPatchType {
 			return true, nil, apierrors.NewBadRequest("only apply")
 		}
-		var applied map[string]any
-		if err := json.Unmarshal(a.GetPatch(), &applied); err != nil {
+		var applied map[string]any // integers as int64, as a real client decodes them
+		if err := utiljson.Unmarshal(a.GetPatch(), &applied); err != nil {
 			return true, nil, apierrors.NewBadRequest(err.Error())
 		}
 		o := m.objs[a.GetNamespace()+"/"+a.GetName()]
@@ -251,6 +260,20 @@ func withResourceVersions(c *fake.Clientset) {
 
 func (e *env) member(name string) *fakeMember { return e.members.clients[name] }
 
+// showWritten makes the Upstream view of cluster/namespace/name what the
+// member holds now, as the views do once they see a write.
+func (e *env) showWritten(cluster, namespace, name string) {
+	e.t.Helper()
+	raw, err := json.Marshal(e.member(cluster).spec(namespace, name))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	gvr := viewsv1alpha1.SchemeGroupVersion.WithResource("upstreams")
+	if err := e.fed.Tracker().Update(gvr, upstream(cluster, namespace, name, string(raw)), namespace); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
 func (e *env) create(s *fedv1alpha1.FailoverScheme) {
 	e.t.Helper()
 	if _, err := e.fed.FedV1alpha1().FailoverSchemes(s.Namespace).Create(context.Background(), s, metav1.CreateOptions{}); err != nil {
@@ -331,12 +354,22 @@ func TestSchemeWritesThePrimaryAndIsAccepted(t *testing.T) {
 	if s := e.scheme("gloo-system", "blue"); !hasFinalizer(s) {
 		t.Errorf("finalizers %v", s.Finalizers)
 	}
-	// Nothing changes: nothing more is written.
-	applies := e.member("east").applies
+	// Nothing changes: nothing more is written (the member's answer, read
+	// while the views have not caught up, holds what was written)...
+	applies, _ := e.member("east").counts()
 	e.ctl.queue.Add("gloo-system/blue")
 	time.Sleep(200 * time.Millisecond)
-	if e.member("east").applies != applies {
-		t.Errorf("%d more applies with nothing changed", e.member("east").applies-applies)
+	if a, _ := e.member("east").counts(); a != applies {
+		t.Errorf("%d more applies with nothing changed", a-applies)
+	}
+	// ...nor read from the member once the views show what was written.
+	e.showWritten("east", "gloo-system", "blue")
+	time.Sleep(100 * time.Millisecond)
+	applies, gets := e.member("east").counts()
+	e.ctl.queue.Add("gloo-system/blue")
+	time.Sleep(200 * time.Millisecond)
+	if a, g := e.member("east").counts(); a != applies || g != gets {
+		t.Errorf("%d more applies and %d more reads with nothing changed", a-applies, g-gets)
 	}
 }
 
