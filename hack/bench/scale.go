@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"slices"
-	"strings"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -74,13 +72,12 @@ func runScale(ctx context.Context, c config, out io.Writer) error {
 			res.started = n
 			break
 		}
-		why := logTail(err)
 		os.RemoveAll(d)
 		if ctx.Err() != nil {
 			return err
 		}
-		res.startErrs = append(res.startErrs, fmt.Sprintf("%d members (attempt %d): %v%s", n, attempt%2+1, err, why))
-		fmt.Fprintf(os.Stderr, "scale: %d members did not start: %v%s\n", n, err, why)
+		res.startErrs = append(res.startErrs, fmt.Sprintf("%d members (attempt %d): %v", n, attempt%2+1, err))
+		fmt.Fprintf(os.Stderr, "scale: %d members did not start: %v\n", n, err)
 		if attempt%2 == 1 { // each size gets two tries
 			steps = steps[:len(steps)-1]
 		}
@@ -258,34 +255,6 @@ func (r scaleResult) report(out io.Writer, c config) {
 	if r.stepErr != nil {
 		fmt.Fprintf(out, "Stopped %v: measured as far as it went.\n\n", r.stepErr)
 	}
-}
-
-var seeLog = regexp.MustCompile(`\(see ([^)]+\.log)\)`)
-
-// logTail returns the last error lines of the first log an environment
-// error points to, as "; the log ends: ...".
-func logTail(err error) string {
-	m := seeLog.FindStringSubmatch(err.Error())
-	if m == nil {
-		return ""
-	}
-	data, rerr := os.ReadFile(m[1])
-	if rerr != nil {
-		return ""
-	}
-	var lines []string
-	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		if strings.HasPrefix(l, "E") || strings.HasPrefix(l, "F") || strings.Contains(l, "error") {
-			lines = append(lines, l)
-		}
-	}
-	if len(lines) > 3 {
-		lines = lines[len(lines)-3:]
-	}
-	if len(lines) == 0 {
-		return ""
-	}
-	return "; the log ends: " + strings.Join(lines, " / ")
 }
 
 func joinInts(v []int) string {

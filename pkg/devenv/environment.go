@@ -498,9 +498,29 @@ func (c *Cluster) Start(ctx context.Context) error {
 	}
 	if err := c.WaitReady(ctx, c.readyWait); err != nil {
 		c.process.stop()
-		return fmt.Errorf("cluster %s did not become ready (see %s): %w", c.Name, c.process.logFile, err)
+		return fmt.Errorf("cluster %s did not become ready (see %s%s): %w", c.Name, c.process.logFile, logErrors(c.process.logFile), err)
 	}
 	return nil
+}
+
+// logErrors returns the last error lines of a server's log, for an error
+// message: a caller that removes the environment's directory when it
+// fails would otherwise leave nothing to read.
+func logErrors(path string) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		if strings.HasPrefix(l, "E") || strings.HasPrefix(l, "F") || strings.Contains(l, "error") {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	return "; the log ends: " + strings.Join(lines[max(0, len(lines)-3):], " / ")
 }
 
 // Stop ends the cluster's kube-apiserver; its data stays in etcd.
