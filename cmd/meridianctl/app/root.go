@@ -117,6 +117,7 @@ also "kubectl meridian".`,
 		newCheckCommand(use, kube, s),
 		newVersionCommand(use, kube, s),
 		newMigrateCommand(use, s),
+		newFailoverCommand(use, kube, s),
 	)
 	root.CompletionOptions.HiddenDefaultCmd = false
 	return root
