@@ -175,7 +175,7 @@ func run(nMembers, nObjects int, opts devenv.MeridianOptions) error {
 	fmt.Printf("| the limit: a plain client server-side applying the same %d Upstreams into the members directly (16 clients per member) | %s (ratio of Meridian's placement to it: %.2f) | ≤ 1.3× |\n", placed, direct.Round(time.Millisecond), placedAll.Seconds()/direct.Seconds())
 	fmt.Printf("| the same placement with member %s hung (SIGSTOP) from the start: until the other %d members hold every object | %s (ratio to the run without the fault: %.2f) | ≤ 1.2× |\n", hung.Name, nMembers-1, hungPlaced.Round(time.Millisecond), hungPlaced.Seconds()/placedAll.Seconds())
 	fmt.Printf("| the hung member's targets, as the status reports them when the others are done | %s | every one not Placed, saying why |\n", hungReported)
-	fmt.Printf("\nOne controller replica; each federated object is written into the members in parallel (a server-side apply per target, after one read of the member: ownership is decided on the member's answer before any write; the controller then follows its objects through the views API) with each member's registered credential, at most 100 requests per second per member; every server of the environment shares the same %s.\n", cores())
+	fmt.Printf("\nOne controller replica; each federated object is written into the members in parallel (a server-side apply per target that may only create, so that the member decides ownership at the write; the controller then follows its objects through the views API) with each member's registered credential, at most 100 requests per second per member; every server of the environment shares the same %s.\n", cores())
 	return nil
 }
 

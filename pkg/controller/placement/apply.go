@@ -72,10 +72,14 @@ func (c *Controller) placeOne(ctx context.Context, rd placedReader, ri dynamic.R
 		return p
 	}
 	for attempt := 0; ; attempt++ {
-		if !fromMember {
-			// A write is decided on the member's own answer: the views may
-			// lag, and an object replaced meanwhile by one Meridian did not
-			// create must never be overwritten.
+		// A write is decided on the member's own answer: the views may lag,
+		// and an object replaced meanwhile by one Meridian did not create
+		// must never be overwritten. When the views show no copy, the
+		// first write asks the member itself: it may only create (see
+		// write), so any object there, Meridian's or not, is a conflict,
+		// and is read and judged then. A first placement costs the member
+		// one request instead of two.
+		if !fromMember && (cur != nil || attempt > 0) {
 			cur, fromMember, err = rd.Current(ctx, p.Namespace, want.GetName(), true)
 			if p, write = judge(f, want, cur, err, p); !write {
 				return p

@@ -16,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"k8s.io/apimachinery/pkg/util/uuid"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/dynamic/dynamicinformer"
@@ -26,6 +27,8 @@ import (
 	"k8s.io/klog/v2"
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
+	meridianfake "github.com/meridianfed/meridian/pkg/generated/clientset/versioned/fake"
+	meridianinformers "github.com/meridianfed/meridian/pkg/generated/informers/externalversions"
 )
 
 // The unit tests run the controller against client-go's dynamic fake, as
@@ -121,7 +124,8 @@ func (m *fakeMember) react(a clienttesting.Action) (bool, runtime.Object, error)
 			return false, nil, nil
 		}
 		applied := &unstructured.Unstructured{}
-		if err := json.Unmarshal(a.GetPatch(), &applied.Object); err != nil {
+		// Integers as int64, as a real member's answer decodes them.
+		if err := utiljson.Unmarshal(a.GetPatch(), &applied.Object); err != nil {
 			return true, nil, apierrors.NewBadRequest(err.Error())
 		}
 		cur := existing(a.GetName())
@@ -217,6 +221,9 @@ type testEnv struct {
 	stop     func()
 	// kind, if set, changes the controller's kind table (before it runs).
 	kind func(Kind) Kind
+	// withViews, if set, gives the controller synced views (of nothing
+	// placed), as the views API serves them once it has read the members.
+	withViews bool
 }
 
 // newTestEnvWithKinds is newTestEnv with the kind table changed by kind.
@@ -230,9 +237,18 @@ func newTestEnv(t *testing.T, opts Options, clusters ...string) *testEnv {
 	return newTestEnvKinds(t, opts, nil, clusters...)
 }
 
+// newTestEnvWithViews is newTestEnv with synced views of nothing placed.
+func newTestEnvWithViews(t *testing.T, clusters ...string) *testEnv {
+	return newTestEnvOf(t, Options{}, nil, true, clusters...)
+}
+
 func newTestEnvKinds(t *testing.T, opts Options, kind func(Kind) Kind, clusters ...string) *testEnv {
+	return newTestEnvOf(t, opts, kind, false, clusters...)
+}
+
+func newTestEnvOf(t *testing.T, opts Options, kind func(Kind) Kind, withViews bool, clusters ...string) *testEnv {
 	t.Helper()
-	e := &testEnv{t: t, kind: kind,
+	e := &testEnv{t: t, kind: kind, withViews: withViews,
 		mgmt:     dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), listKinds()),
 		members:  &fakeMembers{clusters: map[string]*fedv1alpha1.KubernetesCluster{}, clients: map[string]*fakeMember{}},
 		recorder: record.NewFakeRecorder(1000),
@@ -260,6 +276,18 @@ func (e *testEnv) start() {
 	e.c = New(e.mgmt, e.members, e.recorder, e.opts, klog.Background())
 	factory := dynamicinformer.NewDynamicSharedInformerFactory(e.mgmt, time.Hour)
 	e.c.Register(factory)
+	var viewFactories []meridianinformers.SharedInformerFactory
+	if e.withViews {
+		views := meridianfake.NewSimpleClientset()
+		placed := meridianinformers.NewSharedInformerFactoryWithOptions(views, 0, OwnedOnly())
+		instances := meridianinformers.NewSharedInformerFactory(views, 0)
+		v, err := NewViews(placed, instances)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		e.c.UseViews(v)
+		viewFactories = append(viewFactories, placed, instances)
+	}
 	if e.kind != nil {
 		for r, k := range e.c.kinds {
 			e.c.kinds[r] = e.kind(k)
@@ -267,6 +295,10 @@ func (e *testEnv) start() {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	factory.Start(ctx.Done())
+	for _, f := range viewFactories {
+		f.Start(ctx.Done())
+		f.WaitForCacheSync(ctx.Done())
+	}
 	var wg sync.WaitGroup
 	wg.Go(func() { e.c.Run(ctx) })
 	e.stop = func() {

@@ -15,9 +15,10 @@ import (
 // own last write (while the views do not show it yet), or the member
 // itself. What the kind's Access forbids is never asked of the member.
 type placedReader interface {
-	// Current returns the object namespace/name (nil: none there) and
+	// Current returns the object namespace/name (nil: none known) and
 	// whether the member itself answered: a write or a delete is decided
-	// only on the member's answer (memberOnly asks it).
+	// only on the member's answer (memberOnly asks it), or, where none is
+	// known, by the member at the write, which may then only create.
 	Current(ctx context.Context, namespace, name string, memberOnly bool) (cur *unstructured.Unstructured, fromMember bool, err error)
 	// Owned returns the objects whose owner label is hash; the member is
 	// listed only if mayList (the caller's status may not know them all)
@@ -59,8 +60,11 @@ func (r *memberReader) Current(ctx context.Context, namespace, name string, memb
 			placedReads.WithLabelValues("views").Inc()
 			return viewed, false, nil
 		}
-		// No copy: the object may exist without Meridian's owner label,
-		// which the views do not watch. The member is asked.
+		// No copy. An object without Meridian's owner label, which the
+		// views do not watch, may still be there: the caller's write may
+		// only create, and meets such an object as a conflict (placeOne).
+		placedReads.WithLabelValues("views").Inc()
+		return nil, false, nil
 	}
 	if r.kind.Access == WriteOnly {
 		return nil, false, nil // never read: see writeBlind
