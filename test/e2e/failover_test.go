@@ -3,6 +3,10 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -107,6 +111,20 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 		Expect(err).NotTo(HaveOccurred(), out)
 		Expect(out).To(MatchRegexp(`NAME\s+PRIMARY\s+PRIORITIES\s+STATE\s+AGE`))
 		Expect(out).To(MatchRegexp(`blue\s+east/team-a/blue\s+1\s+Accepted`))
+
+		// meridianctl explains the same, from the same views.
+		cli := buildBinary(ctx, "./cmd/meridianctl")
+		explain := exec.CommandContext(ctx, cli, "--kubeconfig", env.Management.Kubeconfig, "failover", "explain", "blue", "-n", ns)
+		explained, err := explain.CombinedOutput()
+		Expect(err).NotTo(HaveOccurred(), string(explained))
+		Expect(string(explained)).To(ContainSubstring("In force now: Accepted"))
+		Expect(string(explained)).To(MatchRegexp(`1\s+west\s+team-a/green\s+west-gloo-system\s+gloo-system/gateway-proxy\s+gateway-proxy\s+` + regexp.QuoteMeta(proxy.IngressEndpoints[0].Address) + `:15443\s+` + gi.Spec.Region + `\s+` + proxy.Zones[0]))
+		dry := filepath.Join(GinkgoT().TempDir(), "scheme.yaml")
+		Expect(os.WriteFile(dry, []byte("apiVersion: fed.meridian.io/v1alpha1\nkind: FailoverScheme\nmetadata: {name: again, namespace: "+ns+"}\n"+
+			"spec:\n  primary: {clusterName: east, namespace: team-a, name: blue}\n  failoverGroups:\n  - priorityGroup:\n    - cluster: west\n      upstreams: [{name: green, namespace: team-a}]\n"), 0o600)).To(Succeed())
+		again, err := exec.CommandContext(ctx, cli, "--kubeconfig", env.Management.Kubeconfig, "failover", "explain", "--dry-run", "-f", dry).CombinedOutput()
+		Expect(err).To(HaveOccurred(), "a second scheme for blue's primary cannot be carried out")
+		Expect(string(again)).To(ContainSubstring("already the primary of FailoverScheme " + ns + "/blue"))
 	})
 
 	It("rewrites the primary when west's gateway address changes, and says so", func(ctx SpecContext) {
