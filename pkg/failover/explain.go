@@ -8,7 +8,6 @@ import (
 	"text/tabwriter"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
 
@@ -64,17 +63,10 @@ func NewClientInputs(ctx context.Context, client meridianclient.Interface, fedNa
 
 func (in *ClientInputs) Cluster(name string) (bool, bool, string) {
 	kc, ok := in.clusters[name]
-	if !ok || kc.DeletionTimestamp != nil {
+	if !ok {
 		return false, false, ""
 	}
-	c := apimeta.FindStatusCondition(kc.Status.Conditions, fedv1alpha1.ConditionReady)
-	switch {
-	case c == nil:
-		return true, false, "not checked yet"
-	case c.Status != metav1.ConditionTrue:
-		return true, false, c.Message
-	}
-	return true, true, ""
+	return clusterState(kc)
 }
 
 func (in *ClientInputs) Instances(cluster string) []*viewsv1alpha1.GlooInstance {

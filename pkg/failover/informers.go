@@ -89,7 +89,16 @@ type informerInputs struct {
 
 func (in *informerInputs) Cluster(name string) (bool, bool, string) {
 	kc, err := in.clusters.KubernetesClusters(in.namespace).Get(name)
-	if err != nil || kc.DeletionTimestamp != nil {
+	if err != nil {
+		return false, false, ""
+	}
+	return clusterState(kc)
+}
+
+// clusterState reads a registration as Inputs.Cluster answers: registered
+// unless being deleted, reachable as its Ready condition says.
+func clusterState(kc *fedv1alpha1.KubernetesCluster) (registered, reachable bool, why string) {
+	if kc.DeletionTimestamp != nil {
 		return false, false, ""
 	}
 	c := apimeta.FindStatusCondition(kc.Status.Conditions, fedv1alpha1.ConditionReady)
