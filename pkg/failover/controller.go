@@ -152,10 +152,17 @@ func New(schemes fedclient.FailoverSchemesGetter, mgmt dynamic.Interface, member
 	return c, nil
 }
 
-func asScheme(o any) *fedv1alpha1.FailoverScheme {
+// unwrap returns the last known object of a deletion the informer missed
+// (a tombstone), or o itself.
+func unwrap(o any) any {
 	if d, ok := o.(toolscache.DeletedFinalStateUnknown); ok {
-		o = d.Obj
+		return d.Obj
 	}
+	return o
+}
+
+func asScheme(o any) *fedv1alpha1.FailoverScheme {
+	o = unwrap(o)
 	s, _ := o.(*fedv1alpha1.FailoverScheme)
 	return s
 }
@@ -176,9 +183,7 @@ func (c *Controller) enqueueIndexed(index, value string) {
 // instanceChanged requeues the schemes naming the installation's cluster
 // when what synthesis reads of it changed (not its check summaries).
 func (c *Controller) instanceChanged(old, cur any) {
-	if d, ok := cur.(toolscache.DeletedFinalStateUnknown); ok {
-		cur = d.Obj
-	}
+	cur = unwrap(cur)
 	gi, ok := cur.(*viewsv1alpha1.GlooInstance)
 	if !ok {
 		return
@@ -194,9 +199,7 @@ func (c *Controller) instanceChanged(old, cur any) {
 // upstreamChanged requeues the schemes naming an Upstream when it comes,
 // goes or its spec changes (Gloo's status of it changes nothing here).
 func (c *Controller) upstreamChanged(old, cur any) {
-	if d, ok := cur.(toolscache.DeletedFinalStateUnknown); ok {
-		cur = d.Obj
-	}
+	cur = unwrap(cur)
 	u, ok := cur.(*viewsv1alpha1.Upstream)
 	if !ok {
 		return
@@ -212,9 +215,7 @@ func (c *Controller) upstreamChanged(old, cur any) {
 }
 
 func (c *Controller) clusterChanged(o any) {
-	if d, ok := o.(toolscache.DeletedFinalStateUnknown); ok {
-		o = d.Obj
-	}
+	o = unwrap(o)
 	if kc, ok := o.(*fedv1alpha1.KubernetesCluster); ok {
 		c.enqueueIndexed(byCluster, kc.Name)
 	}
