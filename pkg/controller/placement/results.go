@@ -47,11 +47,35 @@ func (r *results) entryLocked(k key) *objectResults {
 	return o
 }
 
+// set records a member's outcome. A drift the previous outcome restored
+// stays in it for the same generation: the next sync finds the copy as
+// placed, and the status queue may not have written the drift yet.
 func (r *results) set(k key, cluster string, res clusterResult) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	o := r.entryLocked(k)
+	if old, ok := o.clusters[cluster]; ok && old.Generation == res.Generation && !old.Deleting && !res.Deleting {
+		prev := map[target]fedv1alpha1.PlacementStatus{}
+		for _, p := range old.Placements {
+			prev[target{p.Cluster, p.Namespace}] = p
+		}
+		for i, p := range res.Placements {
+			if was, ok := prev[target{p.Cluster, p.Namespace}]; ok {
+				res.Placements[i] = keepRestoredDrift(was, p)
+			}
+		}
+	}
 	o.clusters[cluster] = res
+}
+
+// keepRestoredDrift returns p, still reporting the drift that was restored
+// in was if p is of the same generation, placed, and found no new drift:
+// a restored drift stays reported for the generation it happened in.
+func keepRestoredDrift(was, p fedv1alpha1.PlacementStatus) fedv1alpha1.PlacementStatus {
+	if was.Drifted && !p.Drifted && p.State == fedv1alpha1.PlacementPlaced && was.ObservedGeneration == p.ObservedGeneration {
+		p.Drifted, p.Message = true, was.Message
+	}
+	return p
 }
 
 // get returns the outcomes of every member for k.

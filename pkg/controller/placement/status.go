@@ -139,9 +139,8 @@ func summarize(f *federated, placements []fedv1alpha1.PlacementStatus) fedv1alph
 		if p.State != fedv1alpha1.PlacementPlaced {
 			p.ObservedGeneration = old.ObservedGeneration
 		}
-		// A restored drift stays reported for the generation it happened in.
-		if hadOld && old.Drifted && !p.Drifted && p.State == fedv1alpha1.PlacementPlaced && old.ObservedGeneration == p.ObservedGeneration {
-			p.Drifted, p.Message = true, old.Message
+		if hadOld {
+			*p = keepRestoredDrift(old, *p)
 		}
 		if p.State == fedv1alpha1.PlacementStale {
 			continue // not a target
