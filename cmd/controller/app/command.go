@@ -64,11 +64,13 @@ type Options struct {
 	Resync              time.Duration
 	KubeAPIQPS          float32
 	KubeAPIBurst        int
+	PlacementWorkers    int
+	MemberWorkers       int
 }
 
 // NewCommand returns the controller's command.
 func NewCommand() *cobra.Command {
-	o := Options{FederationNamespace: "meridian-system", LeaderElect: true, HealthAddress: ":8081", MetricsAddress: ":8080", TokenRenewFraction: credentials.DefaultRenewFraction, MemberTimeout: 15 * time.Second, SweepInterval: time.Minute, Resync: 2 * time.Minute, KubeAPIQPS: 100, KubeAPIBurst: 200}
+	o := Options{FederationNamespace: "meridian-system", LeaderElect: true, HealthAddress: ":8081", MetricsAddress: ":8080", TokenRenewFraction: credentials.DefaultRenewFraction, MemberTimeout: 15 * time.Second, SweepInterval: time.Minute, Resync: 2 * time.Minute, KubeAPIQPS: 100, KubeAPIBurst: 200, PlacementWorkers: placement.DefaultWorkers, MemberWorkers: placement.DefaultMemberWorkers}
 	cmd := &cobra.Command{
 		Use:   "meridian-controller",
 		Short: "Meridian's federation controller",
@@ -99,6 +101,8 @@ renews the short-lived member tokens registration stores before they expire.`,
 	f.DurationVar(&o.Resync, "resync", o.Resync, "How often every federated object is re-checked against the members (drift, Gloo's status of placed objects).")
 	f.Float32Var(&o.KubeAPIQPS, "kube-api-qps", o.KubeAPIQPS, "Requests per second to the management cluster.")
 	f.IntVar(&o.KubeAPIBurst, "kube-api-burst", o.KubeAPIBurst, "Burst of requests to the management cluster.")
+	f.IntVar(&o.PlacementWorkers, "placement-workers", o.PlacementWorkers, "Federated objects reconciled, and statuses written, in parallel.")
+	f.IntVar(&o.MemberWorkers, "member-workers", o.MemberWorkers, "Requests in flight to each member cluster (each member has its own workers: a hung member holds up only its own).")
 	logs.AddFlags(f)
 	return cmd
 }
@@ -106,6 +110,9 @@ renews the short-lived member tokens registration stores before they expire.`,
 // Run runs the controller until ctx ends or leadership is lost.
 func Run(ctx context.Context, o Options) error {
 	log := klog.Background()
+	if o.PlacementWorkers < 1 || o.MemberWorkers < 1 {
+		return fmt.Errorf("--placement-workers and --member-workers must be at least 1 (got %d and %d)", o.PlacementWorkers, o.MemberWorkers)
+	}
 	cfg, err := clientcmd.BuildConfigFromFlags("", o.Kubeconfig)
 	if err != nil {
 		return fmt.Errorf("management cluster: %w", err)
@@ -147,7 +154,7 @@ func Run(ctx context.Context, o Options) error {
 	recorder := broadcaster.NewRecorder(scheme, corev1.EventSource{Component: "meridian-controller"})
 	// A deletion waits for a member's removal as long as two requests
 	// (read, then delete) may take there; past that, the sweeper finishes.
-	placer := placement.New(dyn, members, recorder, placement.Options{Sweep: o.SweepInterval, Resync: o.Resync, DeletionWait: 2 * o.MemberTimeout}, log)
+	placer := placement.New(dyn, members, recorder, placement.Options{Workers: o.PlacementWorkers, MemberWorkers: o.MemberWorkers, Sweep: o.SweepInterval, Resync: o.Resync, DeletionWait: 2 * o.MemberTimeout}, log)
 	dynFactory := dynamicinformer.NewDynamicSharedInformerFactory(dyn, 10*time.Minute)
 	placer.Register(dynFactory)
 	// What was placed, and the Gloo installations, are read through the

@@ -224,6 +224,11 @@ type testEnv struct {
 	// withViews, if set, gives the controller synced views (of nothing
 	// placed), as the views API serves them once it has read the members.
 	withViews bool
+	// views is the views API the controller reads when withViews.
+	views *meridianfake.Clientset
+
+	syncsMu sync.Mutex
+	syncs   map[string]int // member syncs by cluster, since the start
 }
 
 // newTestEnvWithKinds is newTestEnv with the kind table changed by kind.
@@ -274,11 +279,22 @@ func newTestEnvOf(t *testing.T, opts Options, kind func(Kind) Kind, withViews bo
 func (e *testEnv) start() {
 	e.t.Helper()
 	e.c = New(e.mgmt, e.members, e.recorder, e.opts, klog.Background())
+	syncMember := e.c.memberQs.sync
+	e.c.memberQs.sync = func(ctx context.Context, cluster string, k key) bool {
+		e.syncsMu.Lock()
+		if e.syncs == nil {
+			e.syncs = map[string]int{}
+		}
+		e.syncs[cluster]++
+		e.syncsMu.Unlock()
+		return syncMember(ctx, cluster, k)
+	}
 	factory := dynamicinformer.NewDynamicSharedInformerFactory(e.mgmt, time.Hour)
 	e.c.Register(factory)
 	var viewFactories []meridianinformers.SharedInformerFactory
 	if e.withViews {
 		views := meridianfake.NewSimpleClientset()
+		e.views = views
 		placed := meridianinformers.NewSharedInformerFactoryWithOptions(views, 0, OwnedOnly())
 		instances := meridianinformers.NewSharedInformerFactory(views, 0)
 		v, err := NewViews(placed, instances)
@@ -310,6 +326,14 @@ func (e *testEnv) start() {
 	if !toolscache.WaitForCacheSync(ctx.Done(), e.c.HasSynced) {
 		e.t.Fatal("informers not synced")
 	}
+}
+
+// memberSyncs returns how many times the controller synced a federated
+// object in cluster.
+func (e *testEnv) memberSyncs(cluster string) int {
+	e.syncsMu.Lock()
+	defer e.syncsMu.Unlock()
+	return e.syncs[cluster]
 }
 
 // restart stops the controller and runs a new one, as a new leader would.

@@ -92,16 +92,17 @@ func indexByOwner(obj any) ([]string, error) {
 }
 
 // OnPlacedChange calls changed with the owner reference (Kind/namespace/
-// name) of every placed object that is added, changed or deleted in a
-// member.
-func (v *Views) OnPlacedChange(changed func(ownerRef string)) {
+// name) and the cluster of every placed object that is added, changed or
+// deleted in a member.
+func (v *Views) OnPlacedChange(changed func(ownerRef, cluster string)) {
 	handle := func(obj any) {
 		if d, ok := obj.(toolscache.DeletedFinalStateUnknown); ok {
 			obj = d.Obj
 		}
 		if m, err := meta.Accessor(obj); err == nil {
-			if ref := m.GetAnnotations()[OwnerAnnotation]; ref != "" {
-				changed(ref)
+			ref, cluster := m.GetAnnotations()[OwnerAnnotation], m.GetLabels()[viewsv1alpha1.ClusterLabel]
+			if ref != "" && cluster != "" {
+				changed(ref, cluster)
 			}
 		}
 	}

@@ -158,3 +158,35 @@ func TestGlooStateIsTheVerdict(t *testing.T) {
 		}
 	}
 }
+
+// A copy changing in one member (as the views show it) is synced in that
+// member only: the others are not asked again for it.
+func TestAChangedCopyIsSyncedInItsOwnMemberOnly(t *testing.T) {
+	e := newTestEnvWithViews(t, "east", "west")
+	e.create(fedUpstream("petstore", []string{"east", "west"}, []string{"a"}))
+	e.eventually("placed 2/2", func() bool { return e.status(upstreamKind, "petstore").Placed == "2/2" })
+
+	u, err := e.member("east").get(upstreams, "a", "petstore")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lbls := u.GetLabels()
+	lbls[viewsv1alpha1.ClusterLabel] = "east"
+	spec, err := json.Marshal(u.Object["spec"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	view := &viewsv1alpha1.Upstream{
+		ObjectMeta: metav1.ObjectMeta{Name: viewsv1alpha1.ClusterName("east", "petstore"), Namespace: "a", UID: u.GetUID(), Labels: lbls, Annotations: u.GetAnnotations()},
+		Spec:       viewsv1alpha1.RawJSON(spec),
+	}
+	east, west := e.memberSyncs("east"), e.memberSyncs("west")
+	if err := e.views.Tracker().Add(view); err != nil {
+		t.Fatal(err)
+	}
+	e.eventually("east synced", func() bool { return e.memberSyncs("east") > east })
+	time.Sleep(300 * time.Millisecond) // what else the change causes
+	if got := e.memberSyncs("west"); got != west {
+		t.Errorf("west synced %d more times for a change in east", got-west)
+	}
+}
