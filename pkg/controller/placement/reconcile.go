@@ -49,8 +49,11 @@ func (c *Controller) reconcile(ctx context.Context, k key) error {
 	}
 	if !slices.Contains(f.Finalizers, Finalizer) {
 		// Nothing is placed before the finalizer is on: a deletion must
-		// find everything placed. The update comes back as an event.
-		return c.mergePatch(ctx, f.Kind, u, map[string]any{"metadata": map[string]any{"finalizers": append(u.GetFinalizers(), Finalizer)}})
+		// find everything placed. Once the patch is answered it is on:
+		// placing starts now, not when the update comes back as an event.
+		if err := c.mergePatch(ctx, f.Kind, u, map[string]any{"metadata": map[string]any{"finalizers": append(u.GetFinalizers(), Finalizer)}}); err != nil {
+			return err
+		}
 	}
 	for _, cluster := range c.concerned(k, f, registered) {
 		c.memberQs.add(cluster, k)

@@ -1,7 +1,12 @@
 package placement
 
 import (
+	"strings"
 	"testing"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	clienttesting "k8s.io/client-go/testing"
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
 )
@@ -30,4 +35,30 @@ func TestReconcilePlacesEveryTargetAndReportsIt(t *testing.T) {
 			t.Errorf("%s: %s", target, s)
 		}
 	}
+}
+
+// Placing starts as soon as the finalizer is on, not when its update comes
+// back as an event: on a busy management cluster that round trip is a
+// queue's wait per object.
+func TestPlacingStartsOnceTheFinalizerIsOnWithoutWaitingForItsEvent(t *testing.T) {
+	e := newTestEnv(t, Options{}, "east")
+	// The finalizer's patch is answered, and its update held back.
+	e.mgmt.PrependReactor("patch", upstreamKind.Federated.Resource, func(a clienttesting.Action) (bool, runtime.Object, error) {
+		pa := a.(clienttesting.PatchActionImpl)
+		if pa.GetSubresource() != "" || !strings.Contains(string(pa.GetPatch()), Finalizer) {
+			return false, nil, nil
+		}
+		o, err := e.mgmt.Tracker().Get(upstreamKind.Federated, pa.GetNamespace(), pa.GetName())
+		if err != nil {
+			return true, nil, err
+		}
+		u := o.(*unstructured.Unstructured).DeepCopy()
+		u.SetFinalizers(append(u.GetFinalizers(), Finalizer))
+		return true, u, nil
+	})
+	e.create(fedUpstream("petstore", []string{"east"}, []string{"a"}))
+	e.eventually("placed in east", func() bool {
+		_, err := e.member("east").get(upstreams, "a", "petstore")
+		return err == nil
+	})
 }
