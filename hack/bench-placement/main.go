@@ -27,6 +27,7 @@ import (
 	toolscache "k8s.io/client-go/tools/cache"
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
+	"github.com/meridianfed/meridian/pkg/controller/placement"
 	"github.com/meridianfed/meridian/pkg/devenv"
 	"github.com/meridianfed/meridian/pkg/devenv/glooinstall"
 )
@@ -36,12 +37,16 @@ func main() {
 	objects := flag.Int("objects", 1000, "FederatedUpstreams, each placed into every member")
 	apiserver := flag.String("apiserver", "bin/meridian-apiserver", "meridian-apiserver binary")
 	controller := flag.String("controller", "bin/meridian-controller", "meridian-controller binary")
+	flag.StringVar(&profileDir, "cpu-profiles", "", "if set, a directory where the CPU profiles of the first member's and the management cluster's kube-apiservers over the first 20 s of the placement (go tool pprof reads them), and the controller's metrics once all is placed, are written")
+	controllerArgs := flag.String("controller-args", "", "extra flags of meridian-controller, space separated (to compare settings)")
 	flag.Parse()
-	if err := run(*members, *objects, devenv.MeridianOptions{APIServer: *apiserver, Controller: *controller}); err != nil {
+	if err := run(*members, *objects, devenv.MeridianOptions{APIServer: *apiserver, Controller: *controller, ControllerArgs: strings.Fields(*controllerArgs)}); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-placement:", err)
 		os.Exit(1)
 	}
 }
+
+var profileDir string
 
 var fedUpstreams = fedv1alpha1.SchemeGroupVersion.WithResource("federatedupstreams")
 
@@ -99,13 +104,16 @@ func run(nMembers, nObjects int, opts devenv.MeridianOptions) error {
 	// The limit: a plain client applying the same objects into the members
 	// directly, as fast as they take them, before Meridian runs (so nothing
 	// else loads the machine); then removed again.
-	direct, err := applyDirect(ctx, env, nObjects)
+	cpuDirectStart := cpuOf(env)
+	direct, cpuDirectEnd, err := applyDirect(ctx, env, nObjects)
 	if err != nil {
 		return err
 	}
+	cpuDirect := cpuDirectEnd.since(cpuDirectStart, direct.Seconds())
 	fmt.Fprintf(os.Stderr, "applied %d Upstreams directly in %s\n", nObjects*nMembers, direct.Round(time.Millisecond))
 
-	if _, err := env.StartMeridian(ctx, opts); err != nil {
+	meridian, err := env.StartMeridian(ctx, opts)
+	if err != nil {
 		return err
 	}
 	if err := env.RegisterMembers(ctx); err != nil {
@@ -120,7 +128,22 @@ func run(nMembers, nObjects int, opts devenv.MeridianOptions) error {
 		}
 	}
 
+	first := env.Members[0]
+	memberBefore, err := censusOf(ctx, first)
+	if err != nil {
+		return err
+	}
+	mgmtBefore, err := censusOf(ctx, env.Management)
+	if err != nil {
+		return err
+	}
+	cpuStart := cpuOf(env)
 	start := time.Now()
+	if profileDir != "" {
+		for _, c := range []*devenv.Cluster{first, env.Management} {
+			go profile(ctx, c, profileDir)
+		}
+	}
 	created, err := createAll(ctx, mgmt, "bench", nObjects)
 	if err != nil {
 		return err
@@ -132,6 +155,20 @@ func run(nMembers, nObjects int, opts devenv.MeridianOptions) error {
 	if err != nil {
 		return err
 	}
+	cpuPlacement := cpuOf(env).since(cpuStart, placedAll.Seconds())
+	if profileDir != "" {
+		saveControllerMetrics(ctx, meridian.Controllers()[0].Metrics, profileDir)
+	}
+	memberAfter, err := censusOf(ctx, first)
+	if err != nil {
+		return err
+	}
+	mgmtAfter, err := censusOf(ctx, env.Management)
+	if err != nil {
+		return err
+	}
+	memberServed, memberTotal := memberAfter.since(memberBefore, 6)
+	mgmtServed, mgmtTotal := mgmtAfter.since(mgmtBefore, 6)
 	// What is in the members is what the status says.
 	placed := 0
 	for _, m := range env.Members {
@@ -173,9 +210,13 @@ func run(nMembers, nObjects int, opts devenv.MeridianOptions) error {
 	fmt.Printf("| from the first create until every one reports Placed %s | %s | ≤ 60s |\n", want, placedAll.Round(time.Millisecond))
 	fmt.Printf("| Upstreams written into the members | %d (%.0f per second) | |\n", placed, float64(placed)/placedAll.Seconds())
 	fmt.Printf("| the limit: a plain client server-side applying the same %d Upstreams into the members directly (16 clients per member) | %s (ratio of Meridian's placement to it: %.2f) | ≤ 1.3× |\n", placed, direct.Round(time.Millisecond), placedAll.Seconds()/direct.Seconds())
+	fmt.Printf("| CPU the environment used: during the direct apply | %s | |\n", cpuDirect)
+	fmt.Printf("| CPU the environment used: during Meridian's placement | %s | |\n", cpuPlacement)
+	fmt.Printf("| requests member %s served during the placement, per placed object | %.2f (%s) | |\n", first.Name, memberTotal/float64(nObjects), memberServed)
+	fmt.Printf("| requests the management cluster served during the placement, per FederatedUpstream | %.2f (%s) | |\n", mgmtTotal/float64(nObjects), mgmtServed)
 	fmt.Printf("| the same placement with member %s hung (SIGSTOP) from the start: until the other %d members hold every object | %s (ratio to the run without the fault: %.2f) | ≤ 1.2× |\n", hung.Name, nMembers-1, hungPlaced.Round(time.Millisecond), hungPlaced.Seconds()/placedAll.Seconds())
 	fmt.Printf("| the hung member's targets, as the status reports them when the others are done | %s | every one not Placed, saying why |\n", hungReported)
-	fmt.Printf("\nOne controller replica; each federated object is written into the members in parallel (a server-side apply per target that may only create, so that the member decides ownership at the write; the controller then follows its objects through the views API) with each member's registered credential, at most 100 requests per second per member; every server of the environment shares the same %s.\n", cores())
+	fmt.Printf("\nOne controller replica; each federated object is written into the members in parallel (a server-side apply per target that may only create, so that the member decides ownership at the write; the controller then follows its objects through the views API) with each member's registered credential, at most 100 requests per second per member, %d in flight; every server of the environment shares the same %s.\n", placement.DefaultMemberWorkers, cores())
 	return nil
 }
 
@@ -278,7 +319,7 @@ var upstreams = schema.GroupVersionResource{Group: "gloo.solo.io", Version: "v1"
 // applyDirect server-side applies n Upstreams into every member at once,
 // 16 clients per member, unthrottled, and returns how long until the last
 // was written; then deletes them all again.
-func applyDirect(ctx context.Context, env *devenv.Environment, n int) (time.Duration, error) {
+func applyDirect(ctx context.Context, env *devenv.Environment, n int) (time.Duration, cpuUse, error) {
 	start := time.Now()
 	var wg sync.WaitGroup
 	var applyErr atomic.Value
@@ -312,19 +353,20 @@ func applyDirect(ctx context.Context, env *devenv.Environment, n int) (time.Dura
 	}
 	wg.Wait()
 	took := time.Since(start)
+	cpu := cpuOf(env)
 	if err, ok := applyErr.Load().(error); ok {
-		return 0, err
+		return 0, nil, err
 	}
 	for _, m := range env.Members {
 		client := dynamic.NewForConfigOrDie(m.RESTConfig()).Resource(upstreams).Namespace("bench")
 		if err := client.DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{}); err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 		if l, err := client.List(ctx, metav1.ListOptions{}); err != nil || len(l.Items) > 0 {
-			return 0, fmt.Errorf("member %s still holds the directly applied Upstreams: %v", m.Name, err)
+			return 0, nil, fmt.Errorf("member %s still holds the directly applied Upstreams: %v", m.Name, err)
 		}
 	}
-	return took, nil
+	return took, cpu, nil
 }
 
 // reportedFor summarises the placement states the FederatedUpstreams in
