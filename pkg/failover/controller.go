@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/time/rate"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
@@ -72,6 +73,8 @@ type Controller struct {
 	schemes  fedclient.FailoverSchemesGetter
 	members  Members
 	mgmt     dynamic.Interface // the leftovers records
+	store    DataPlaneStore
+	now      func() time.Time
 	recorder record.EventRecorder
 	opts     Options
 	log      klog.Logger
@@ -84,7 +87,7 @@ type Controller struct {
 // namespace), the registrations (of the federation namespace), and the
 // GlooInstance and Upstream views. Events on any
 // of them requeue the schemes they concern.
-func New(schemes fedclient.FailoverSchemesGetter, mgmt dynamic.Interface, members Members, schemeInformer fedinformers.FailoverSchemeInformer, clusterInf fedinformers.KubernetesClusterInformer, views viewsinformers.Interface, recorder record.EventRecorder, opts Options, log klog.Logger) (*Controller, error) {
+func New(schemes fedclient.FailoverSchemesGetter, mgmt dynamic.Interface, store DataPlaneStore, members Members, schemeInformer fedinformers.FailoverSchemeInformer, clusterInf fedinformers.KubernetesClusterInformer, views viewsinformers.Interface, recorder record.EventRecorder, opts Options, log klog.Logger) (*Controller, error) {
 	if opts.Workers == 0 {
 		opts.Workers = 2
 	}
@@ -100,6 +103,7 @@ func New(schemes fedclient.FailoverSchemesGetter, mgmt dynamic.Interface, member
 	schemeInf := schemeInformer.Informer()
 	instanceInf := views.GlooInstances().Informer()
 	upstreamInf := views.Upstreams().Informer()
+	gatewayInf := views.Gateways().Informer()
 	if err := schemeInf.AddIndexers(schemeIndexers); err != nil {
 		return nil, err
 	}
@@ -107,12 +111,12 @@ func New(schemes fedclient.FailoverSchemesGetter, mgmt dynamic.Interface, member
 		return nil, err
 	}
 	c := &Controller{
-		schemes: schemes, members: members, mgmt: mgmt, recorder: recorder, opts: opts, log: log.WithName("failover"),
+		schemes: schemes, members: members, mgmt: mgmt, store: store, now: time.Now, recorder: recorder, opts: opts, log: log.WithName("failover"),
 		inputs: &informerInputs{
 			namespace: members.Namespace(), clusters: clusterInf.Lister(),
-			instances: instanceInf.GetIndexer(), upstreams: upstreamInf.GetIndexer(), schemes: schemeInf.GetIndexer(),
+			instances: instanceInf.GetIndexer(), upstreams: upstreamInf.GetIndexer(), gateways: gatewayInf.GetIndexer(), schemes: schemeInf.GetIndexer(),
 		},
-		synced: []toolscache.InformerSynced{schemeInf.HasSynced, clusterInf.Informer().HasSynced, instanceInf.HasSynced, upstreamInf.HasSynced},
+		synced: []toolscache.InformerSynced{schemeInf.HasSynced, clusterInf.Informer().HasSynced, instanceInf.HasSynced, upstreamInf.HasSynced, gatewayInf.HasSynced},
 		queue: workqueue.NewTypedRateLimitingQueueWithConfig(
 			workqueue.NewTypedMaxOfRateLimiter(
 				workqueue.NewTypedItemExponentialFailureRateLimiter[string](200*time.Millisecond, 30*time.Second),
@@ -143,6 +147,18 @@ func New(schemes fedclient.FailoverSchemesGetter, mgmt dynamic.Interface, member
 		AddFunc:    func(o any) { c.upstreamChanged(nil, o) },
 		UpdateFunc: func(o, n any) { c.upstreamChanged(o, n) },
 		DeleteFunc: func(o any) { c.upstreamChanged(nil, o) },
+	})
+	// A Gateway appearing or going may be an installation's own failover
+	// gateway, which the data plane then uses instead of one of its own.
+	gatewayChanged := func(o any) {
+		if m, err := apimeta.Accessor(unwrap(o)); err == nil {
+			c.enqueueIndexed(byCluster, m.GetLabels()[viewsv1alpha1.ClusterLabel])
+		}
+	}
+	_, _ = gatewayInf.AddEventHandler(toolscache.ResourceEventHandlerFuncs{
+		AddFunc:    gatewayChanged,
+		UpdateFunc: func(_, n any) { gatewayChanged(n) },
+		DeleteFunc: gatewayChanged,
 	})
 	_, _ = clusterInf.Informer().AddEventHandler(toolscache.ResourceEventHandlerFuncs{
 		AddFunc:    func(o any) { c.clusterChanged(o) },
@@ -254,7 +270,15 @@ func (c *Controller) next(ctx context.Context) bool {
 		return false
 	}
 	defer c.queue.Done(key)
-	retry, err := c.reconcile(ctx, key)
+	var retry bool
+	var err error
+	if key == dataPlaneKey {
+		retry, err = c.syncDataPlane(ctx)
+	} else {
+		retry, err = c.reconcile(ctx, key)
+		// What the schemes need of the data plane may have changed.
+		c.queue.Add(dataPlaneKey)
+	}
 	switch {
 	case err != nil:
 		c.log.Error(err, "reconciling", "scheme", key)

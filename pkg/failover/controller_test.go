@@ -177,6 +177,7 @@ type env struct {
 	mgmt    *dynamicfake.FakeDynamicClient
 	members *fakeMembers
 	events  *record.FakeRecorder
+	store   *fakeStore
 	ctl     *Controller
 }
 
@@ -216,7 +217,8 @@ func newEnv(t *testing.T, opts Options) *env {
 	if opts.Sweep == 0 {
 		opts.Sweep = 50 * time.Millisecond
 	}
-	ctl, err := New(e.fed.FedV1alpha1(), e.mgmt, e.members, factory.Fed().V1alpha1().FailoverSchemes(), factory.Fed().V1alpha1().KubernetesClusters(), factory.Views().V1alpha1(), e.events, opts, klog.Background())
+	e.store = newFakeStore()
+	ctl, err := New(e.fed.FedV1alpha1(), e.mgmt, e.store, e.members, factory.Fed().V1alpha1().FailoverSchemes(), factory.Fed().V1alpha1().KubernetesClusters(), factory.Views().V1alpha1(), e.events, opts, klog.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

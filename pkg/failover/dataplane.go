@@ -51,6 +51,9 @@ type Piece struct {
 	Proxy string
 	// Clients are the clusters whose primaries a gateway accepts.
 	Clients []string
+	// Secret is a downstream certificate's name in the member (the one an
+	// installed gateway reads); DownstreamSecret when empty.
+	Secret string
 }
 
 // PieceKind is what a Piece is.
@@ -72,6 +75,9 @@ func (p Piece) MemberName() string {
 	case GatewayPiece:
 		return p.Proxy + "-failover" // as Gloo's Helm chart names it
 	case DownstreamPiece:
+		if p.Secret != "" {
+			return p.Secret
+		}
 		return DownstreamSecret
 	}
 	return UpstreamSecret
@@ -96,6 +102,7 @@ type InForce struct {
 func Needed(schemes []InForce) []Piece {
 	type place struct{ cluster, namespace, proxy string }
 	gateways := map[place]map[string]bool{}
+	downs := map[place]bool{} // proxy: the Secret's name
 	uppers := map[place]bool{}
 	for _, s := range schemes {
 		if s.Result.Invalid != "" || s.Result.Failover == nil {
@@ -103,6 +110,10 @@ func Needed(schemes []InForce) []Piece {
 		}
 		uppers[place{s.PrimaryCluster, s.Result.SecretNamespace, ""}] = true
 		for _, g := range s.Result.Gateways {
+			downs[place{g.Cluster, g.Namespace, cmp.Or(g.Secret, DownstreamSecret)}] = true
+			if g.Installed != "" {
+				continue // the installation's own gateway
+			}
 			k := place{g.Cluster, g.Namespace, g.Proxy}
 			if gateways[k] == nil {
 				gateways[k] = map[string]bool{}
@@ -111,19 +122,21 @@ func Needed(schemes []InForce) []Piece {
 		}
 	}
 	var out []Piece
-	downs := map[place]bool{}
 	for k, clients := range gateways {
 		out = append(out, Piece{Kind: GatewayPiece, Cluster: k.cluster, Namespace: k.namespace, Proxy: k.proxy, Clients: slices.Sorted(maps.Keys(clients))})
-		downs[place{k.cluster, k.namespace, ""}] = true
 	}
 	for k := range downs {
-		out = append(out, Piece{Kind: DownstreamPiece, Cluster: k.cluster, Namespace: k.namespace})
+		p := Piece{Kind: DownstreamPiece, Cluster: k.cluster, Namespace: k.namespace}
+		if k.proxy != DownstreamSecret {
+			p.Secret = k.proxy
+		}
+		out = append(out, p)
 	}
 	for k := range uppers {
 		out = append(out, Piece{Kind: UpstreamPiece, Cluster: k.cluster, Namespace: k.namespace})
 	}
 	slices.SortFunc(out, func(a, b Piece) int {
-		return cmp.Or(cmp.Compare(a.Cluster, b.Cluster), cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Proxy, b.Proxy))
+		return cmp.Or(cmp.Compare(a.Cluster, b.Cluster), cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Proxy, b.Proxy), cmp.Compare(a.Secret, b.Secret))
 	})
 	return out
 }

@@ -7,6 +7,10 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
+	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
 
 	gatewayv1 "github.com/meridianfed/meridian/pkg/apis/gloo/gateway/v1"
 	gloov1 "github.com/meridianfed/meridian/pkg/apis/gloo/gloo/v1"
@@ -122,5 +126,55 @@ func TestASecretKeepsItsCertificateWhileCurrent(t *testing.T) {
 	other := mustCA(t, t0)
 	if moved, _ := SecretObject("meridian-system", down, other, first, t0); string(moved.Spec.Template.Data["tls.crt"]) == string(data["tls.crt"]) {
 		t.Error("kept a certificate of another CA")
+	}
+}
+
+func gatewayView(cluster, namespace, name, spec string, annotations map[string]string) *viewsv1alpha1.Gateway {
+	return &viewsv1alpha1.Gateway{
+		ObjectMeta: metav1.ObjectMeta{Name: viewsv1alpha1.ClusterName(cluster, name), Namespace: namespace,
+			Labels: map[string]string{viewsv1alpha1.ClusterLabel: cluster}, Annotations: annotations},
+		Spec: viewsv1alpha1.RawJSON(spec),
+	}
+}
+
+// An installation that already has a gateway on the failover port for the
+// proxy (Gloo's Helm chart makes one) keeps it: Meridian places only the
+// certificate, under the name that gateway reads. A gateway on another
+// port or proxy, or Meridian's own, changes nothing.
+func TestAnInstalledFailoverGatewayIsUsedNotDuplicated(t *testing.T) {
+	s := scheme(group(target("west", nil, "gloo-system/green")), group(target("central", nil, "gloo-system/red")))
+	in := federation()
+	in.gateways = map[string][]*viewsv1alpha1.Gateway{
+		"west/gloo-system": {
+			gatewayView("west", "gloo-system", "gateway-proxy", `{"bindPort":8080,"httpGateway":{}}`, nil),
+			gatewayView("west", "gloo-system", "gateway-proxy-failover", `{"bindPort":15443,"tcpGateway":{"tcpHosts":[{"name":"failover","sslConfig":{"secretRef":{"name":"fed-mtls","namespace":"gloo-system"}},"destination":{"forwardSniClusterName":{}}}]}}`, nil),
+		},
+		"central/gloo-system": {
+			gatewayView("central", "gloo-system", "other-proxy-failover", `{"bindPort":15443,"proxyNames":["other-proxy"]}`, nil),
+			gatewayView("central", "gloo-system", "gateway-proxy-failover", `{"bindPort":15443,"proxyNames":["gateway-proxy"]}`, map[string]string{fedv1alpha1.OwnerAnnotation: "FederatedGateway/meridian-system/gateway-proxy-failover.central.gloo-system"}),
+		},
+	}
+	r := Synthesize(s, in)
+	if r.Invalid != "" {
+		t.Fatal(r.Invalid)
+	}
+	want := []Gateway{
+		{Cluster: "central", Namespace: "gloo-system", Proxy: "gateway-proxy", Secret: DownstreamSecret},
+		{Cluster: "west", Namespace: "gloo-system", Proxy: "gateway-proxy", Installed: "gateway-proxy-failover", Secret: "fed-mtls"},
+	}
+	if !reflect.DeepEqual(r.Gateways, want) {
+		t.Fatalf("gateways %+v", r.Gateways)
+	}
+	var names []string
+	for _, p := range Needed([]InForce{{PrimaryCluster: "east", Result: r}}) {
+		names = append(names, p.FederatedName())
+	}
+	wantNames := []string{
+		"failover-downstream.central.gloo-system", "gateway-proxy-failover.central.gloo-system",
+		"failover-upstream.east.gloo-system",
+		"fed-mtls.west.gloo-system",
+	}
+	if !reflect.DeepEqual(names, wantNames) {
+		t.Errorf("pieces %v, want %v", names, wantNames)
 	}
 }

@@ -84,6 +84,19 @@ func (in *ClientInputs) Upstream(cluster, namespace, name string) *viewsv1alpha1
 	return u
 }
 
+func (in *ClientInputs) Gateways(cluster, namespace string) []*viewsv1alpha1.Gateway {
+	l, err := in.client.ViewsV1alpha1().Gateways(namespace).List(in.ctx, metav1.ListOptions{LabelSelector: viewsv1alpha1.ClusterLabel + "=" + cluster})
+	if err != nil {
+		in.errs = append(in.errs, fmt.Errorf("listing the Gateways of cluster %s, namespace %s: %w", cluster, namespace, err))
+		return nil
+	}
+	out := make([]*viewsv1alpha1.Gateway, len(l.Items))
+	for i := range l.Items {
+		out[i] = &l.Items[i]
+	}
+	return out
+}
+
 func (in *ClientInputs) SchemesFor(p fedv1alpha1.FailoverPrimary) []*fedv1alpha1.FailoverScheme {
 	var out []*fedv1alpha1.FailoverScheme
 	for _, s := range in.schemes {

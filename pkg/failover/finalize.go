@@ -96,6 +96,9 @@ func (c *Controller) sweepEvery(ctx context.Context) {
 			return
 		case <-t.C:
 			c.sweep(ctx)
+			// Certificates are renewed when due, without waiting for a
+			// scheme to change.
+			c.queue.Add(dataPlaneKey)
 		}
 	}
 }

@@ -84,7 +84,20 @@ type informerInputs struct {
 	clusters  fedlisters.KubernetesClusterLister
 	instances toolscache.Indexer
 	upstreams toolscache.Indexer
+	gateways  toolscache.Indexer
 	schemes   toolscache.Indexer
+}
+
+func (in *informerInputs) Gateways(cluster, namespace string) []*viewsv1alpha1.Gateway {
+	objs, _ := in.gateways.ByIndex(toolscache.NamespaceIndex, namespace)
+	var out []*viewsv1alpha1.Gateway
+	for _, o := range objs {
+		if g := o.(*viewsv1alpha1.Gateway); g.Labels[viewsv1alpha1.ClusterLabel] == cluster {
+			out = append(out, g)
+		}
+	}
+	slices.SortFunc(out, func(a, b *viewsv1alpha1.Gateway) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }
 
 func (in *informerInputs) Cluster(name string) (bool, bool, string) {

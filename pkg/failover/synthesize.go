@@ -50,6 +50,8 @@ type Inputs interface {
 	Upstream(cluster, namespace, name string) *viewsv1alpha1.Upstream
 	// SchemesFor are the FailoverSchemes whose primary is p.
 	SchemesFor(p fedv1alpha1.FailoverPrimary) []*fedv1alpha1.FailoverScheme
+	// Gateways are the Gateway views of a cluster's namespace.
+	Gateways(cluster, namespace string) []*viewsv1alpha1.Gateway
 }
 
 // Source says where the values of one failover endpoint came from, for
@@ -93,6 +95,13 @@ type Gateway struct {
 	Cluster   string
 	Namespace string // the installation's admin write namespace
 	Proxy     string // the proxy it binds to
+	// Installed names the Gateway the installation already has on the
+	// failover port for the proxy (Gloo's Helm chart makes one when
+	// failover is enabled): that one is used, and Meridian places only
+	// the server certificate, under the name it reads (Secret).
+	Installed string
+	// Secret is the name of the server certificate's Secret.
+	Secret string
 }
 
 func invalid(format string, args ...any) Result { return Result{Invalid: fmt.Sprintf(format, args...)} }
@@ -192,7 +201,7 @@ func Synthesize(s *fedv1alpha1.FailoverScheme, in Inputs) Result {
 					GlooInstance: inst.Name, Proxy: proxy.Namespace + "/" + proxy.Name, Service: ep.ServiceName,
 					Address: ep.Address, Port: port, Region: inst.Spec.Region, Zone: zone, ZoneFrom: zoneFrom,
 				})
-				gateways[Gateway{Cluster: t.Cluster, Namespace: inst.Spec.Admin.WriteNamespace, Proxy: proxy.Name}] = true
+				gateways[installedGateway(in, Gateway{Cluster: t.Cluster, Namespace: inst.Spec.Admin.WriteNamespace, Proxy: proxy.Name, Secret: DownstreamSecret})] = true
 				if !seenTarget[t.Cluster] {
 					ts.GlooInstance = inst.Name
 					ts.Healthy = proxy.ReadyReplicas > 0
@@ -218,6 +227,51 @@ func Synthesize(s *fedv1alpha1.FailoverScheme, in Inputs) Result {
 		return cmp.Or(cmp.Compare(a.Cluster, b.Cluster), cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Proxy, b.Proxy))
 	})
 	return r
+}
+
+// installedGateway fills in g.Installed (and g.Secret) when the
+// installation already has a Gateway on GatewayPort for g's proxy that
+// Meridian did not place. Two gateways on one port of one proxy would make
+// Gloo reject both.
+func installedGateway(in Inputs, g Gateway) Gateway {
+	for _, v := range in.Gateways(g.Cluster, g.Namespace) {
+		if v.Annotations[fedv1alpha1.OwnerAnnotation] != "" {
+			continue // Meridian's own
+		}
+		var spec struct {
+			BindPort   uint32   `json:"bindPort"`
+			ProxyNames []string `json:"proxyNames"`
+			TcpGateway *struct {
+				TcpHosts []struct {
+					SslConfig *struct {
+						SecretRef *core.ResourceRef `json:"secretRef"`
+					} `json:"sslConfig"`
+				} `json:"tcpHosts"`
+			} `json:"tcpGateway"`
+		}
+		if json.Unmarshal(v.Spec, &spec) != nil || spec.BindPort != GatewayPort {
+			continue
+		}
+		proxies := spec.ProxyNames
+		if len(proxies) == 0 {
+			proxies = []string{"gateway-proxy"} // Gloo's default
+		}
+		if !slices.Contains(proxies, g.Proxy) {
+			continue
+		}
+		_, name, _ := viewsv1alpha1.SplitClusterName(v.Name)
+		g.Installed = name
+		if spec.TcpGateway != nil {
+			for _, h := range spec.TcpGateway.TcpHosts {
+				if h.SslConfig != nil && h.SslConfig.SecretRef != nil && h.SslConfig.SecretRef.Name != "" && (h.SslConfig.SecretRef.Namespace == "" || h.SslConfig.SecretRef.Namespace == g.Namespace) {
+					g.Secret = h.SslConfig.SecretRef.Name
+					break
+				}
+			}
+		}
+		return g
+	}
+	return g
 }
 
 // firstScheme is the one of schemes that sharing a primary keeps working:

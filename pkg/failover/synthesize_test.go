@@ -20,8 +20,13 @@ import (
 type fakeInputs struct {
 	clusters  map[string]bool // registered → reachable
 	instances map[string][]*viewsv1alpha1.GlooInstance
-	upstreams map[string]*viewsv1alpha1.Upstream // "cluster/namespace/name"
+	upstreams map[string]*viewsv1alpha1.Upstream  // "cluster/namespace/name"
+	gateways  map[string][]*viewsv1alpha1.Gateway // "cluster/namespace"
 	schemes   []*fedv1alpha1.FailoverScheme
+}
+
+func (f *fakeInputs) Gateways(cluster, namespace string) []*viewsv1alpha1.Gateway {
+	return f.gateways[cluster+"/"+namespace]
 }
 
 func (f *fakeInputs) Cluster(name string) (bool, bool, string) {
@@ -166,7 +171,7 @@ func TestSynthesizeTwoPriorities(t *testing.T) {
 	if len(r.Priorities) != 2 || len(r.Priorities[1].Endpoints) != 2 || r.Priorities[0].Endpoints[0].Weight == nil || *r.Priorities[0].Endpoints[0].Weight != 10 {
 		t.Errorf("priorities %+v", r.Priorities)
 	}
-	wantGateways := []Gateway{{Cluster: "central", Namespace: "gloo-system", Proxy: "gateway-proxy"}, {Cluster: "west", Namespace: "gloo-system", Proxy: "gateway-proxy"}}
+	wantGateways := []Gateway{{Cluster: "central", Namespace: "gloo-system", Proxy: "gateway-proxy", Secret: DownstreamSecret}, {Cluster: "west", Namespace: "gloo-system", Proxy: "gateway-proxy", Secret: DownstreamSecret}}
 	if diff := cmp.Diff(wantGateways, r.Gateways); diff != "" {
 		t.Errorf("gateways (-want +got):\n%s", diff)
 	}

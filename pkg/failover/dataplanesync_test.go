@@ -1,0 +1,150 @@
+package failover
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/sets"
+
+	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
+)
+
+// fakeStore is the federation namespace's data plane, in memory.
+type fakeStore struct {
+	mu       sync.Mutex
+	ca       *CA
+	cas      int // CAs made
+	secrets  map[string]*fedv1alpha1.FederatedSecret
+	gateways map[string]*fedv1alpha1.FederatedGateway
+	writes   int
+}
+
+func newFakeStore() *fakeStore {
+	return &fakeStore{secrets: map[string]*fedv1alpha1.FederatedSecret{}, gateways: map[string]*fedv1alpha1.FederatedGateway{}}
+}
+
+func (f *fakeStore) CA(_ context.Context, now time.Time) (*CA, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.ca == nil {
+		ca, err := NewCA(now)
+		if err != nil {
+			return nil, err
+		}
+		f.ca, f.cas = ca, f.cas+1
+	}
+	return f.ca, nil
+}
+
+func (f *fakeStore) Existing(context.Context) (map[string]*fedv1alpha1.FederatedSecret, map[string]*fedv1alpha1.FederatedGateway, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s := map[string]*fedv1alpha1.FederatedSecret{}
+	for k, v := range f.secrets {
+		s[k] = v.DeepCopy()
+	}
+	g := map[string]*fedv1alpha1.FederatedGateway{}
+	for k, v := range f.gateways {
+		g[k] = v.DeepCopy()
+	}
+	return s, g, nil
+}
+
+func (f *fakeStore) ApplySecret(_ context.Context, o *fedv1alpha1.FederatedSecret) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.secrets[o.Name], f.writes = o.DeepCopy(), f.writes+1
+	return nil
+}
+
+func (f *fakeStore) ApplyGateway(_ context.Context, o *fedv1alpha1.FederatedGateway) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.gateways[o.Name], f.writes = o.DeepCopy(), f.writes+1
+	return nil
+}
+
+func (f *fakeStore) DeleteSecret(_ context.Context, name string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.secrets, name)
+	return nil
+}
+
+func (f *fakeStore) DeleteGateway(_ context.Context, name string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.gateways, name)
+	return nil
+}
+
+// names returns what the store holds: secrets and gateways by name.
+func (f *fakeStore) names() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Sorted(maps.Keys(sets.KeySet(f.secrets).Union(sets.KeySet(f.gateways))))
+}
+
+func (f *fakeStore) counts() (cas, writes int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.cas, f.writes
+}
+
+// A scheme in force gets its data plane: a gateway and a server
+// certificate per target installation, a client certificate for the
+// primary's; nothing is rewritten while it stays as it is; deleting the
+// scheme removes it all.
+func TestASchemeInForceHasItsDataPlaneAndTakesItAway(t *testing.T) {
+	e := newEnv(t, Options{})
+	if cas, _ := e.store.counts(); cas != 0 {
+		t.Fatal("a CA before any scheme")
+	}
+	e.create(twoPriorities())
+	e.eventually("Accepted", func() bool { return e.state("gloo-system", "blue").State == fedv1alpha1.FailoverAccepted })
+	r := Synthesize(e.scheme("gloo-system", "blue"), federation())
+	var want []string
+	for _, p := range Needed([]InForce{{PrimaryCluster: "east", Result: r}}) {
+		want = append(want, p.FederatedName())
+	}
+	slices.Sort(want)
+	if len(want) != 5 { // west and central: a gateway and a certificate each; east: a certificate
+		t.Fatalf("needed %v", want)
+	}
+	e.eventually("the data plane written", func() bool { return slices.Equal(e.store.names(), want) })
+	_, writes := e.store.counts()
+	// Another reconcile (a view changed): nothing to write.
+	e.ctl.queue.Add(dataPlaneKey)
+	e.ctl.queue.Add("gloo-system/blue")
+	time.Sleep(200 * time.Millisecond)
+	if cas, again := e.store.counts(); again != writes || cas != 1 {
+		t.Errorf("%d CAs made, %d writes after %d for nothing new", cas, again, writes)
+	}
+	e.markDeleted("gloo-system", "blue")
+	e.eventually("the data plane gone", func() bool { return len(e.store.names()) == 0 })
+}
+
+// A scheme that turns Invalid for a while (a view lags, a cluster is out)
+// keeps its data plane: its primary keeps what was written, and so do the
+// gateways it points at.
+func TestAnInvalidSchemeKeepsTheDataPlaneOfItsClusters(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.create(twoPriorities())
+	e.eventually("5 pieces", func() bool { return len(e.store.names()) == 5 })
+	s := e.scheme("gloo-system", "blue")
+	s.Spec.FailoverGroups[0].PriorityGroup[0].Upstreams[0].Name = "missing"
+	if _, err := e.fed.FedV1alpha1().FailoverSchemes("gloo-system").Update(context.Background(), s, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	e.eventually("Invalid", func() bool { return e.state("gloo-system", "blue").State == fedv1alpha1.FailoverInvalid })
+	e.ctl.queue.Add(dataPlaneKey)
+	time.Sleep(200 * time.Millisecond)
+	if n := len(e.store.names()); n != 5 {
+		t.Errorf("%d pieces left of 5", n)
+	}
+}
