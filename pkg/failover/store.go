@@ -100,32 +100,32 @@ func (s *mgmtStore) CA(ctx context.Context, now time.Time) (*CA, error) {
 }
 
 func (s *mgmtStore) Existing(ctx context.Context) (map[string]*fedv1alpha1.FederatedSecret, map[string]*fedv1alpha1.FederatedGateway, error) {
-	secrets := map[string]*fedv1alpha1.FederatedSecret{}
-	gateways := map[string]*fedv1alpha1.FederatedGateway{}
-	opts := metav1.ListOptions{LabelSelector: DataPlaneLabel}
-	l, err := s.mgmt.Resource(federatedSecretsGVR).Namespace(s.namespace).List(ctx, opts)
+	secrets, err := listLabelled[fedv1alpha1.FederatedSecret](ctx, s.mgmt.Resource(federatedSecretsGVR).Namespace(s.namespace))
 	if err != nil {
 		return nil, nil, err
 	}
-	for i := range l.Items {
-		o := &fedv1alpha1.FederatedSecret{}
-		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(l.Items[i].Object, o); err != nil {
-			return nil, nil, err
-		}
-		secrets[o.Name] = o
-	}
-	l, err = s.mgmt.Resource(federatedGatewaysGVR).Namespace(s.namespace).List(ctx, opts)
+	gateways, err := listLabelled[fedv1alpha1.FederatedGateway](ctx, s.mgmt.Resource(federatedGatewaysGVR).Namespace(s.namespace))
+	return secrets, gateways, err
+}
+
+// listLabelled lists the data plane's objects of one kind, by name.
+func listLabelled[T any, PT interface {
+	*T
+	GetName() string
+}](ctx context.Context, ri dynamic.ResourceInterface) (map[string]*T, error) {
+	l, err := ri.List(ctx, metav1.ListOptions{LabelSelector: DataPlaneLabel})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
+	out := map[string]*T{}
 	for i := range l.Items {
-		o := &fedv1alpha1.FederatedGateway{}
+		o := PT(new(T))
 		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(l.Items[i].Object, o); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		gateways[o.Name] = o
+		out[o.GetName()] = o
 	}
-	return secrets, gateways, nil
+	return out, nil
 }
 
 func (s *mgmtStore) ApplySecret(ctx context.Context, o *fedv1alpha1.FederatedSecret) error {
