@@ -15,12 +15,48 @@ import (
 // federated converts a Gloo Federation Federated* object: Meridian's kinds
 // have the same template and placement, so both are copied as they are.
 func federated(c *converter, o *object) *unstructured.Unstructured {
+	return o.build(c.namespaceOf(o), o.federatedSpec)
+}
+
+// namespaceOf is the converted object's namespace: the source's, unless
+// another was asked for.
+func (c *converter) namespaceOf(o *object) string {
 	ns := o.in.GetNamespace()
 	if c.opts.Namespace != "" && c.opts.Namespace != ns {
 		o.report(Info, "metadata.namespace", "changed from %q to %q, as asked", ns, c.opts.Namespace)
 		ns = c.opts.Namespace
 	}
-	return o.build(ns, o.federatedSpec)
+	return ns
+}
+
+// failoverScheme converts a Gloo Federation FailoverScheme: Meridian's has
+// the same fields (primary, failoverGroups, policy), so they are copied,
+// and the result must fit Meridian's type exactly.
+func failoverScheme(c *converter, o *object) *unstructured.Unstructured {
+	return o.build(c.namespaceOf(o), func(v any) map[string]any {
+		spec, ok := v.(map[string]any)
+		if !ok {
+			o.report(Error, "spec", "not an object; not converted")
+			return nil
+		}
+		out := map[string]any{}
+		for _, k := range slices.Sorted(maps.Keys(spec)) {
+			switch k {
+			case "primary", "failoverGroups", "policy":
+				out[k] = runtime.DeepCopyJSONValue(spec[k])
+			default:
+				o.report(Warning, "spec."+k, "no equivalent in Meridian; not converted")
+			}
+		}
+		var typed fedv1alpha1.FailoverSchemeSpec
+		if err := runtime.DefaultUnstructuredConverter.FromUnstructuredWithValidation(out, &typed, true); err != nil {
+			o.report(Error, "spec", "does not fit Meridian's FailoverScheme: %v; fix it in the source and run migrate again", err)
+		}
+		if _, ok := spec["primary"]; !ok {
+			o.report(Error, "spec.primary", "missing; not converted")
+		}
+		return out
+	})
 }
 
 func (o *object) federatedSpec(v any) map[string]any {

@@ -130,8 +130,7 @@ var kinds = map[schema.GroupKind]rule{
 
 	{Group: "fed.solo.io", Kind: "GlooInstance"}: {version: "v1", severity: Info,
 		reason: "skipped: discovered by Meridian, not configuration (see kubectl get glooinstances.views.meridian.io -A)"},
-	{Group: "fed.solo.io", Kind: "FailoverScheme"}: {version: "v1", severity: Warning,
-		reason: "no equivalent in Meridian yet (failover is planned); not converted"},
+	{Group: "fed.solo.io", Kind: "FailoverScheme"}:                   {version: "v1", convert: failoverScheme},
 	{Group: "multicluster.solo.io", Kind: "MultiClusterRole"}:        {version: "v1alpha1", severity: Warning, reason: noRBAC},
 	{Group: "multicluster.solo.io", Kind: "MultiClusterRoleBinding"}: {version: "v1alpha1", severity: Warning, reason: noRBAC},
 }

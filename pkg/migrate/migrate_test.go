@@ -236,12 +236,56 @@ func TestKubernetesCluster(t *testing.T) {
 	}
 }
 
+// A FailoverScheme keeps its namespace and fields; a field Meridian does
+// not have is reported, and one of the wrong shape stops it.
+func TestFailoverScheme(t *testing.T) {
+	res := Convert(readTestdata(t, "failoverscheme.yaml"), Options{})
+	if len(res.Objects) != 1 {
+		t.Fatalf("want 1 object, got %d: %v", len(res.Objects), res.Findings)
+	}
+	wantObj := map[string]any{
+		"apiVersion": "fed.meridian.io/v1alpha1",
+		"kind":       "FailoverScheme",
+		"metadata":   map[string]any{"name": "failover-scheme", "namespace": "gloo-system"},
+		"spec": map[string]any{
+			"primary": map[string]any{"clusterName": "local", "name": "default-service-blue-10000", "namespace": "gloo-system"},
+			"failoverGroups": []any{map[string]any{"priorityGroup": []any{map[string]any{
+				"cluster": "remote", "localityWeight": int64(10),
+				"upstreams": []any{map[string]any{"name": "default-service-green-10000", "namespace": "gloo-system"}},
+			}}}},
+			"policy": map[string]any{"overprovisioningFactor": int64(150)},
+		},
+	}
+	if got := res.Objects[0].Object; !reflect.DeepEqual(got, wantObj) {
+		t.Errorf("converted:\n got  %#v\n want %#v", got, wantObj)
+	}
+	checkFindings(t, res.Findings, want{Info, "FailoverScheme gloo-system/failover-scheme", "status", "dropped: status is recomputed by Meridian", ""})
+
+	odd := readTestdata(t, "failoverscheme.yaml")
+	_ = unstructured.SetNestedField(odd[0].Object.Object, "x", "spec", "legacy")
+	res = Convert(odd, Options{Namespace: "team-a"})
+	if len(res.Objects) != 1 || res.Objects[0].GetNamespace() != "team-a" {
+		t.Fatalf("objects %v", res.Objects)
+	}
+	checkFindings(t, res.Findings,
+		want{Info, "FailoverScheme gloo-system/failover-scheme", "metadata.namespace", `changed from "gloo-system" to "team-a", as asked`, ""},
+		want{Warning, "FailoverScheme gloo-system/failover-scheme", "spec.legacy", "no equivalent in Meridian; not converted", ""},
+		want{Info, "FailoverScheme gloo-system/failover-scheme", "status", "dropped", ""})
+
+	bad := readTestdata(t, "failoverscheme.yaml")
+	_ = unstructured.SetNestedField(bad[0].Object.Object, "ten", "spec", "policy", "overprovisioningFactor")
+	res = Convert(bad, Options{})
+	if len(res.Objects) != 0 {
+		t.Errorf("a misshapen scheme converted: %v", res.Objects)
+	}
+	checkFindings(t, res.Findings, want{Error, "FailoverScheme gloo-system/failover-scheme", "spec", "does not fit Meridian's FailoverScheme", ""})
+}
+
 func TestNotConverted(t *testing.T) {
 	for _, tc := range []struct {
 		file  string
 		wants []want
 	}{
-		{"failoverscheme.yaml", []want{{Warning, "FailoverScheme gloo-system/failover-scheme", "", "no equivalent in Meridian yet (failover is planned); not converted", ""}}},
 		{"multiclusterrole.yaml", []want{
 			{Warning, "MultiClusterRole gloo-system/remote-admin", "", "no equivalent in Meridian (use Kubernetes RBAC, see docs/rbac.md); not converted", ""},
 			{Warning, "MultiClusterRoleBinding gloo-system/remote-admin", "", "no equivalent in Meridian (use Kubernetes RBAC, see docs/rbac.md); not converted", "multiclusterrole.yaml, document 2"},
@@ -578,8 +622,8 @@ func TestConvertedObjectsFitMeridianTypes(t *testing.T) {
 		docs = append(docs, readTestdata(t, e.Name())...)
 	}
 	res := Convert(docs, Options{})
-	if len(res.Objects) != 4 {
-		t.Errorf("want 4 objects from testdata, got %d", len(res.Objects))
+	if len(res.Objects) != 5 {
+		t.Errorf("want 5 objects from testdata, got %d", len(res.Objects))
 	}
 	for _, o := range res.Objects {
 		typed, err := scheme.New(schema.FromAPIVersionAndKind(o.GetAPIVersion(), o.GetKind()))

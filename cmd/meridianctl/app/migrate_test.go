@@ -54,6 +54,7 @@ func TestMigrateDirectory(t *testing.T) {
 		t.Errorf("exit code %d, want 1 (a broken document)", code)
 	}
 	want := []string{
+		"FailoverScheme gloo-system/failover-scheme",
 		"FederatedRateLimitConfig gloo-system/per-user",
 		"FederatedUpstream gloo-system/default-service-blue",
 		"FederatedVirtualService gloo-system/my-federated-vs",
@@ -65,7 +66,7 @@ func TestMigrateDirectory(t *testing.T) {
 	lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
 	for _, w := range []string{
 		"warning: MultiClusterRole gloo-system/remote-admin: no equivalent in Meridian (use Kubernetes RBAC, see docs/rbac.md); not converted",
-		"warning: FailoverScheme gloo-system/failover-scheme: no equivalent in Meridian yet (failover is planned); not converted",
+		"info: FailoverScheme gloo-system/failover-scheme: status: dropped: status is recomputed by Meridian",
 		"info: FederatedUpstream gloo-system/default-service-blue: status: dropped: status is recomputed by Meridian",
 		"info: Upstream gloo-system/default-service-blue-10000: not a Gloo Federation object, left out",
 	} {
@@ -80,7 +81,7 @@ func TestMigrateDirectory(t *testing.T) {
 	if !strings.Contains(errOut, "error: "+filepath.Join(testdata, "broken.yaml")+", document 2: not YAML or JSON") {
 		t.Errorf("stderr does not name the broken document:\n%s", errOut)
 	}
-	if last := lines[len(lines)-1]; last != "converted 4 objects: 1 error, 5 warnings, 8 info" {
+	if last := lines[len(lines)-1]; last != "converted 5 objects: 1 error, 4 warnings, 9 info" {
 		t.Errorf("last line %q", last)
 	}
 }
