@@ -22,9 +22,10 @@ import (
 var memberNames = []string{"east", "west", "north"}
 
 // secretNamespaces are where the members let FederatedSecrets place
-// Secrets: the placement specs' namespaces, and one the credential specs
-// check the admission policy in.
-var secretNamespaces = []string{"team-x", "team-y", "meridian-secrets"}
+// Secrets: the placement specs' namespaces, one the credential specs
+// check the admission policy in, and Gloo's, where failover places its
+// certificates.
+var secretNamespaces = []string{"team-x", "team-y", "meridian-secrets", "gloo-system"}
 
 var (
 	env             *devenv.Environment

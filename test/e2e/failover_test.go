@@ -2,7 +2,10 @@ package e2e
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,14 +16,18 @@ import (
 	. "github.com/onsi/gomega"
 
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
 	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
 	"github.com/meridianfed/meridian/pkg/controller/placement"
+	"github.com/meridianfed/meridian/pkg/devenv"
 	"github.com/meridianfed/meridian/pkg/failover"
 	meridianclient "github.com/meridianfed/meridian/pkg/generated/clientset/versioned"
 )
@@ -127,6 +134,51 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 		Expect(string(again)).To(ContainSubstring("already the primary of FailoverScheme " + ns + "/blue"))
 	})
 
+	It("places the data plane: west's server certificate for the failover Gateway its Gloo has, east's client certificate, both from Meridian's CA", func(ctx SpecContext) {
+		mgmtKube := kubernetes.NewForConfigOrDie(env.Management.RESTConfig())
+		var caPool *x509.CertPool
+		Eventually(func(g Gomega) {
+			ca, err := mgmtKube.CoreV1().Secrets(devenv.MeridianNamespace).Get(ctx, failover.CASecret, metav1.GetOptions{})
+			g.Expect(err).NotTo(HaveOccurred())
+			caPool = x509.NewCertPool()
+			g.Expect(caPool.AppendCertsFromPEM(ca.Data[corev1.TLSCertKey])).To(BeTrue())
+		}).WithTimeout(30*time.Second).Should(Succeed(), "the failover CA, made on first use")
+		memberSecret := func(g Gomega, cluster, name string) *corev1.Secret {
+			s, err := kubernetes.NewForConfigOrDie(env.Member(cluster).RESTConfig()).CoreV1().Secrets("gloo-system").Get(ctx, name, metav1.GetOptions{})
+			g.Expect(err).NotTo(HaveOccurred())
+			return s
+		}
+		verify := func(g Gomega, s *corev1.Secret, dnsName string, usage x509.ExtKeyUsage) {
+			g.Expect(s.Type).To(Equal(corev1.SecretTypeTLS))
+			block, _ := pem.Decode(s.Data[corev1.TLSCertKey])
+			g.Expect(block).NotTo(BeNil())
+			cert, err := x509.ParseCertificate(block.Bytes)
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(cert.DNSNames).To(Equal([]string{dnsName}))
+			_, err = cert.Verify(x509.VerifyOptions{Roots: caPool, DNSName: dnsName, KeyUsages: []x509.ExtKeyUsage{usage}})
+			g.Expect(err).NotTo(HaveOccurred(), "chains to Meridian's CA")
+			g.Expect(s.Data).To(HaveKey("ca.crt"))
+			_, err = tls.X509KeyPair(s.Data[corev1.TLSCertKey], s.Data[corev1.TLSPrivateKeyKey])
+			g.Expect(err).NotTo(HaveOccurred(), "the key is the certificate's")
+		}
+		Eventually(func(g Gomega) {
+			verify(g, memberSecret(g, "west", failover.DownstreamSecret), failover.GatewaySAN("west"), x509.ExtKeyUsageServerAuth)
+			verify(g, memberSecret(g, "east", failover.UpstreamSecret), failover.ClientSAN("east"), x509.ExtKeyUsageClientAuth)
+		}).WithTimeout(60 * time.Second).Should(Succeed())
+		// West's Gloo has its own failover Gateway (as Gloo's Helm chart
+		// makes it): Meridian adds none beside it, and that Gateway, which
+		// lacked its Secret, is Accepted now.
+		feds, err := meridianCS.FedV1alpha1().FederatedGateways(devenv.MeridianNamespace).List(ctx, metav1.ListOptions{LabelSelector: failover.DataPlaneLabel})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(feds.Items).To(BeEmpty())
+		Eventually(func(g Gomega) {
+			out, err := kubectl(ctx, env.Member("west").Kubeconfig, "get", "gateways.gateway.solo.io", "-n", "gloo-system", "gateway-proxy-failover",
+				"-o", "jsonpath={.status.statuses.gloo-system.state}")
+			g.Expect(err).NotTo(HaveOccurred(), out)
+			g.Expect(out).To(Equal("1"), "state 1 is Accepted")
+		}).WithTimeout(60 * time.Second).Should(Succeed())
+	})
+
 	It("rewrites the primary when west's gateway address changes, and says so", func(ctx SpecContext) {
 		kube := kubernetes.NewForConfigOrDie(env.Member("west").RESTConfig())
 		svc, err := kube.CoreV1().Services("gloo-system").Get(ctx, "gateway-proxy", metav1.GetOptions{})
@@ -167,6 +219,53 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 			_, err := meridianCS.FedV1alpha1().FailoverSchemes(ns).Get(ctx, "unchecked", metav1.GetOptions{})
 			return err != nil
 		}).WithTimeout(30*time.Second).Should(BeTrue(), "an Invalid scheme can be deleted")
+	})
+
+	It("lets a user make a primary only where RBAC lets them place, with a clear denial", func(ctx SpecContext) {
+		cfg := env.Management.RESTConfig()
+		kube := kubernetes.NewForConfigOrDie(cfg)
+		_, err := kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}, metav1.CreateOptions{})
+		if !apierrors.IsAlreadyExists(err) {
+			Expect(err).NotTo(HaveOccurred())
+		}
+		// dave keeps schemes in the scheme namespace, and may place into
+		// namespace team-a of cluster west only.
+		_, err = kube.RbacV1().Roles(ns).Create(ctx, &rbacv1.Role{
+			ObjectMeta: metav1.ObjectMeta{Name: "scheme-editor"},
+			Rules:      []rbacv1.PolicyRule{{APIGroups: []string{"fed.meridian.io"}, Resources: []string{"failoverschemes"}, Verbs: []string{"get", "create", "update"}}},
+		}, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		_, err = kube.RbacV1().RoleBindings(ns).Create(ctx, &rbacv1.RoleBinding{
+			ObjectMeta: metav1.ObjectMeta{Name: "dave"},
+			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: "scheme-editor"},
+			Subjects:   []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: "User", Name: "dave"}},
+		}, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		_, err = kube.RbacV1().Roles("team-a").Create(ctx, &rbacv1.Role{
+			ObjectMeta: metav1.ObjectMeta{Name: "dave-place-west"},
+			Rules:      []rbacv1.PolicyRule{{APIGroups: []string{"fed.meridian.io"}, Resources: []string{"kubernetesclusters"}, ResourceNames: []string{"west"}, Verbs: []string{"place"}}},
+		}, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		_, err = kube.RbacV1().RoleBindings("team-a").Create(ctx, &rbacv1.RoleBinding{
+			ObjectMeta: metav1.ObjectMeta{Name: "dave-place-west"},
+			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: "dave-place-west"},
+			Subjects:   []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: "User", Name: "dave"}},
+		}, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		asDave := rest.CopyConfig(cfg)
+		asDave.Impersonate = rest.ImpersonationConfig{UserName: "dave"}
+		dave := meridianclient.NewForConfigOrDie(asDave).FedV1alpha1().FailoverSchemes(ns)
+		dryRun := metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}}
+		Eventually(func() error {
+			_, err := dave.Create(ctx, scheme("dave-east", "blue"), dryRun)
+			return err
+		}).WithContext(ctx).WithTimeout(30 * time.Second).Should(MatchError(ContainSubstring(
+			`dave may not make Upstream team-a/blue of cluster east a failover primary: it needs verb "place" on fed.meridian.io kubernetesclusters/east in namespace team-a`)))
+		inWest := scheme("dave-west", "green")
+		inWest.Spec.Primary.ClusterName = "west"
+		inWest.Spec.FailoverGroups[0].PriorityGroup[0].Cluster = "east"
+		_, err = dave.Create(ctx, inWest, dryRun)
+		Expect(err).NotTo(HaveOccurred(), "west/team-a is allowed")
 	})
 
 	It("composes with a FederatedUpstream primary: each owns its fields, neither counts the other's as drift", func(ctx SpecContext) {
@@ -233,5 +332,13 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 			return err != nil
 		}).WithTimeout(30 * time.Second).Should(BeTrue())
 		Expect(primarySpec(ctx)).To(Equal(map[string]any{"kube": kubeSpec("blue"), "healthChecks": healthChecks}))
+		// No scheme needs the data plane now: it leaves the members; the
+		// CA stays for the next scheme.
+		Eventually(func(g Gomega) {
+			for cluster, name := range map[string]string{"west": failover.DownstreamSecret, "east": failover.UpstreamSecret} {
+				_, err := kubernetes.NewForConfigOrDie(env.Member(cluster).RESTConfig()).CoreV1().Secrets("gloo-system").Get(ctx, name, metav1.GetOptions{})
+				g.Expect(apierrors.IsNotFound(err)).To(BeTrue(), "%s/%s: %v", cluster, name, err)
+			}
+		}).WithTimeout(60 * time.Second).Should(Succeed())
 	})
 })
