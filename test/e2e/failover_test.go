@@ -202,6 +202,41 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 		}).WithTimeout(30 * time.Second).Should(Succeed())
 	})
 
+	It("shows a stopped target cluster in status, keeps its endpoints as last seen, and clears it when it is back", func(ctx SpecContext) {
+		// The primary as west's gateway Service is now (the previous spec
+		// put its address back).
+		svc, err := kubernetes.NewForConfigOrDie(env.Member("west").RESTConfig()).CoreV1().Services("gloo-system").Get(ctx, "gateway-proxy", metav1.GetOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		var before any
+		Eventually(func(g Gomega) {
+			before = primarySpec(ctx)["failover"]
+			raw, _ := json.Marshal(before)
+			g.Expect(string(raw)).To(ContainSubstring(`"address":"` + svc.Status.LoadBalancer.Ingress[0].IP + `"`))
+		}).WithTimeout(30 * time.Second).Should(Succeed())
+		west := env.Member("west")
+		west.Stop()
+		DeferCleanup(func(ctx SpecContext) {
+			if !west.Running() {
+				Expect(west.Start(ctx)).To(Succeed())
+			}
+		})
+		Eventually(func(g Gomega) {
+			st := schemeStatus(ctx, "blue")
+			g.Expect(st.State).To(Equal(fedv1alpha1.FailoverAccepted))
+			g.Expect(st.Targets).To(HaveLen(1))
+			g.Expect(st.Targets[0].Reachable).To(BeFalse())
+			g.Expect(st.Targets[0].Message).To(ContainSubstring("unreachable"))
+		}).WithTimeout(90*time.Second).Should(Succeed(), "west's outage in the scheme's status")
+		Expect(primarySpec(ctx)["failover"]).To(Equal(before), "its endpoints as last seen: Envoy's health checks judge the gateway")
+		Expect(west.Start(ctx)).To(Succeed())
+		Eventually(func(g Gomega) {
+			st := schemeStatus(ctx, "blue")
+			g.Expect(st.Targets).To(HaveLen(1))
+			g.Expect(st.Targets[0].Reachable).To(BeTrue())
+			g.Expect(st.Targets[0].Message).To(BeEmpty())
+		}).WithTimeout(90*time.Second).Should(Succeed(), "reachable again")
+	}, SpecTimeout(4*time.Minute))
+
 	It("is Invalid, saying what to fix, for a primary without health checks, and writes nothing", func(ctx SpecContext) {
 		_, err := meridianCS.FedV1alpha1().FailoverSchemes(ns).Create(ctx, scheme("unchecked", "unchecked"), metav1.CreateOptions{})
 		Expect(err).NotTo(HaveOccurred())
