@@ -66,6 +66,10 @@ type Options struct {
 	DeletionWait time.Duration
 	// Sweep retries the clean-up of deleted schemes this often (default 1 minute).
 	Sweep time.Duration
+	// DataPlane are informers of the federation namespace's
+	// FederatedSecrets and FederatedGateways: the placement's reports on
+	// the data plane come back through them into the schemes' status.
+	DataPlane []toolscache.SharedIndexInformer
 }
 
 // Controller carries out FailoverSchemes (see the package comment).
@@ -79,6 +83,7 @@ type Controller struct {
 	opts     Options
 	log      klog.Logger
 	inputs   *informerInputs
+	reports  pieceReports
 	synced   []toolscache.InformerSynced
 	queue    workqueue.TypedRateLimitingInterface[string]
 }
@@ -123,6 +128,20 @@ func New(schemes fedclient.FailoverSchemesGetter, mgmt dynamic.Interface, store 
 				&workqueue.TypedBucketRateLimiter[string]{Limiter: rate.NewLimiter(rate.Limit(20), 100)},
 			),
 			workqueue.TypedRateLimitingQueueConfig[string]{Name: "failover"}),
+	}
+	for _, inf := range opts.DataPlane {
+		_, _ = inf.AddEventHandler(toolscache.FilteringResourceEventHandler{
+			FilterFunc: func(o any) bool {
+				m, err := apimeta.Accessor(unwrap(o))
+				return err == nil && m.GetLabels()[DataPlaneLabel] != ""
+			},
+			Handler: toolscache.ResourceEventHandlerFuncs{
+				AddFunc:    func(any) { c.queue.Add(dataPlaneKey) },
+				UpdateFunc: func(_, _ any) { c.queue.Add(dataPlaneKey) },
+				DeleteFunc: func(any) { c.queue.Add(dataPlaneKey) },
+			},
+		})
+		c.synced = append(c.synced, inf.HasSynced)
 	}
 	_, _ = schemeInf.AddEventHandler(toolscache.ResourceEventHandlerFuncs{
 		AddFunc: c.enqueue,
@@ -340,7 +359,38 @@ func (c *Controller) reconcile(ctx context.Context, key string) (retry bool, err
 	}
 	st.State = fedv1alpha1.FailoverAccepted
 	st.Message = acceptedMessage(s, r)
+	c.reportDataPlane(s, r, &st)
 	return false, c.setStatus(ctx, s, st)
+}
+
+// dataPlaneNote starts what the message says of the primary's data plane
+// (what reportDataPlane adds: not part of what is in force).
+const dataPlaneNote = "; data plane: "
+
+// reportDataPlane adds to st what keeps the data plane r needs from
+// working: a target's gateway or certificate to that target's message, the
+// primary's client certificate to the scheme's.
+func (c *Controller) reportDataPlane(s *fedv1alpha1.FailoverScheme, r Result, st *fedv1alpha1.FailoverSchemeStatus) {
+	for _, p := range Needed([]InForce{{PrimaryCluster: s.Spec.Primary.ClusterName, Result: r}}) {
+		problem := c.reports.problem(p)
+		if problem == "" {
+			continue
+		}
+		if p.Kind == UpstreamPiece {
+			if !strings.Contains(st.Message, dataPlaneNote) {
+				st.Message += dataPlaneNote
+			} else {
+				st.Message += "; "
+			}
+			st.Message += problem
+			continue
+		}
+		for i := range st.Targets {
+			if t := &st.Targets[i]; t.Cluster == p.Cluster {
+				t.Message = strings.TrimPrefix(t.Message+"; "+problem, "; ")
+			}
+		}
+	}
 }
 
 // acceptedMessage says what changed in what is in force, judged against
@@ -349,8 +399,8 @@ func (c *Controller) reconcile(ctx context.Context, key string) (retry bool, err
 // the next reconcile with the same message, though that one writes
 // nothing to the primary.
 func acceptedMessage(s *fedv1alpha1.FailoverScheme, r Result) string {
-	if s.Status.State == fedv1alpha1.FailoverAccepted && s.Status.Message != "" && reflect.DeepEqual(s.Status.Priorities, r.Priorities) {
-		return s.Status.Message
+	if was, _, _ := strings.Cut(s.Status.Message, dataPlaneNote); s.Status.State == fedv1alpha1.FailoverAccepted && was != "" && reflect.DeepEqual(s.Status.Priorities, r.Priorities) {
+		return was
 	}
 	return fmt.Sprintf("spec.failover of %s: %s", primaryKey(s.Spec.Primary), describeChange(s.Status, r))
 }

@@ -3,7 +3,10 @@ package failover
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
 	"reflect"
+	"sync"
 
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 
@@ -34,6 +37,20 @@ func (c *Controller) syncDataPlane(ctx context.Context) (retry bool, err error) 
 	secrets, gateways, err := c.store.Existing(ctx)
 	if err != nil {
 		return false, err
+	}
+	// What the placement reports of each piece goes into the status of the
+	// schemes that need it.
+	reported := map[string]string{}
+	for name, o := range secrets {
+		reported[name] = placementProblem(o.Status)
+	}
+	for name, o := range gateways {
+		reported[name] = placementProblem(o.Status)
+	}
+	if c.reports.set(reported) {
+		for _, key := range c.inputs.schemes.ListKeys() {
+			c.queue.Add(key)
+		}
 	}
 	if len(needed) == 0 && len(secrets) == 0 && len(gateways) == 0 {
 		return false, nil // no CA is made before a scheme needs one
@@ -106,4 +123,55 @@ func sameGateway(cur, want *fedv1alpha1.FederatedGateway) bool {
 		return false
 	}
 	return reflect.DeepEqual(a, b)
+}
+
+// pieceReports are what the placement last reported of each data plane
+// object, by federated name: "" when it is placed in its target.
+type pieceReports struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+// set replaces the reports, and says whether they changed.
+func (r *pieceReports) set(m map[string]string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if maps.Equal(r.m, m) {
+		return false
+	}
+	r.m = m
+	return true
+}
+
+// problem says what keeps piece p from working, "" when nothing does.
+func (r *pieceReports) problem(p Piece) string {
+	r.mu.Lock()
+	report, ok := r.m[p.FederatedName()]
+	r.mu.Unlock()
+	what := map[PieceKind]string{GatewayPiece: "failover Gateway", DownstreamPiece: "server certificate (Secret)", UpstreamPiece: "client certificate (Secret)"}[p.Kind]
+	what = fmt.Sprintf("its %s %s in %s/%s", what, p.MemberName(), p.Cluster, p.Namespace)
+	switch {
+	case !ok:
+		return what + ": being set up"
+	case report != "":
+		return what + ": " + report
+	}
+	return ""
+}
+
+// placementProblem reads a data plane object's placement status: "" when
+// it is placed in its one target.
+func placementProblem(st fedv1alpha1.FederatedStatus) string {
+	if len(st.Placements) == 0 {
+		return "being placed"
+	}
+	for _, p := range st.Placements {
+		if p.State != fedv1alpha1.PlacementPlaced {
+			if p.Message == "" {
+				return string(p.State)
+			}
+			return string(p.State) + ": " + p.Message
+		}
+	}
+	return ""
 }

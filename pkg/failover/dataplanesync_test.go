@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -147,4 +148,47 @@ func TestAnInvalidSchemeKeepsTheDataPlaneOfItsClusters(t *testing.T) {
 	if n := len(e.store.names()); n != 5 {
 		t.Errorf("%d pieces left of 5", n)
 	}
+}
+
+// What keeps the data plane from working shows in the scheme's status:
+// the primary's certificate in its message, a target's in that target's;
+// both clear once placed, and the message does not grow with each pass.
+func TestTheDataPlaneStateShowsInTheSchemeStatus(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.create(twoPriorities())
+	e.eventually("5 pieces", func() bool { return len(e.store.names()) == 5 })
+	e.ctl.queue.Add(dataPlaneKey) // the fake store's objects have no status yet: being placed
+	e.eventually("reported", func() bool {
+		st := e.state("gloo-system", "blue")
+		west := ""
+		for _, tg := range st.Targets {
+			if tg.Cluster == "west" {
+				west = tg.Message
+			}
+		}
+		return strings.Contains(st.Message, "; data plane: its client certificate (Secret) failover-upstream in east/gloo-system: being placed") &&
+			strings.Contains(west, "its server certificate (Secret) failover-downstream in west/gloo-system: being placed") &&
+			strings.Contains(west, "its failover Gateway gateway-proxy-failover in west/gloo-system: being placed")
+	})
+	if st := e.state("gloo-system", "blue"); strings.Count(st.Message, "data plane") != 1 {
+		t.Errorf("message %q", st.Message)
+	}
+	e.store.mu.Lock()
+	for _, s := range e.store.secrets {
+		s.Status.Placements = []fedv1alpha1.PlacementStatus{{Cluster: s.Spec.Placement.Clusters[0], Namespace: s.Spec.Placement.Namespaces[0], State: fedv1alpha1.PlacementPlaced}}
+	}
+	for _, g := range e.store.gateways {
+		g.Status.Placements = []fedv1alpha1.PlacementStatus{{Cluster: g.Spec.Placement.Clusters[0], Namespace: g.Spec.Placement.Namespaces[0], State: fedv1alpha1.PlacementPlaced}}
+	}
+	e.store.mu.Unlock()
+	e.ctl.queue.Add(dataPlaneKey)
+	e.eventually("cleared", func() bool {
+		st := e.state("gloo-system", "blue")
+		for _, tg := range st.Targets {
+			if tg.Message != "" {
+				return false
+			}
+		}
+		return !strings.Contains(st.Message, "data plane") && st.State == fedv1alpha1.FailoverAccepted
+	})
 }

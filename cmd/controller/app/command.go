@@ -170,7 +170,7 @@ func Run(ctx context.Context, o Options) error {
 	// through the views (not only what Meridian placed).
 	schemesFactory := meridianinformers.NewSharedInformerFactory(meridian, 10*time.Minute)
 	failoverCtl, err := failover.New(meridian.FedV1alpha1(), dyn, failover.NewStore(dyn, o.FederationNamespace), members, schemesFactory.Fed().V1alpha1().FailoverSchemes(), clusterInformer, instancesFactory.Views().V1alpha1(), recorder,
-		failover.Options{Sweep: o.SweepInterval, DeletionWait: 2 * o.MemberTimeout, WriteTimeout: o.MemberTimeout}, log)
+		failover.Options{DataPlane: []toolscache.SharedIndexInformer{fedFactory.Fed().V1alpha1().FederatedSecrets().Informer(), fedFactory.Fed().V1alpha1().FederatedGateways().Informer()}, Sweep: o.SweepInterval, DeletionWait: 2 * o.MemberTimeout, WriteTimeout: o.MemberTimeout}, log)
 	if err != nil {
 		return err
 	}
