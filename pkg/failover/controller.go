@@ -84,6 +84,7 @@ type Controller struct {
 	log      klog.Logger
 	inputs   *informerInputs
 	reports  pieceReports
+	last     lastInForce
 	synced   []toolscache.InformerSynced
 	queue    workqueue.TypedRateLimitingInterface[string]
 }

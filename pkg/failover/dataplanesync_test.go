@@ -2,6 +2,7 @@ package failover
 
 import (
 	"context"
+	"encoding/json"
 	"maps"
 	"slices"
 	"strings"
@@ -13,6 +14,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/sets"
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
+	gatewayv1 "github.com/meridianfed/meridian/pkg/apis/gloo/gateway/v1"
+	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
 )
 
 // fakeStore is the federation namespace's data plane, in memory.
@@ -191,4 +194,69 @@ func TestTheDataPlaneStateShowsInTheSchemeStatus(t *testing.T) {
 		}
 		return !strings.Contains(st.Message, "data plane") && st.State == fedv1alpha1.FailoverAccepted
 	})
+}
+
+// gatewayClients are the primaries' clusters the store's gateway of
+// cluster accepts.
+func (f *fakeStore) gatewayClients(t *testing.T, name string) []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	g, ok := f.gateways[name]
+	if !ok {
+		return nil
+	}
+	var spec gatewayv1.GatewaySpec
+	if err := json.Unmarshal(g.Spec.Template.Spec.Raw, &spec); err != nil {
+		t.Fatal(err)
+	}
+	return spec.TcpGateway.TcpHosts[0].SslConfig.VerifySubjectAltName
+}
+
+// A scheme that turns Invalid keeps its place in a gateway it shares with
+// another: its primary keeps what was written, and its failover traffic
+// must still be let in.
+func TestAnInvalidSchemeKeepsItsClientInASharedGateway(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.create(twoPriorities())
+	purple := upstream("central", "gloo-system", "purple", withHealthChecks)
+	if err := e.fed.Tracker().Add(purple); err != nil {
+		t.Fatal(err)
+	}
+	e.member("central").put("gloo-system", "purple", string(purple.Spec))
+	s := scheme(group(target("west", nil, "gloo-system/green")))
+	s.Name, s.Spec.Primary = "purple", fedv1alpha1.FailoverPrimary{ClusterName: "central", Namespace: "gloo-system", Name: "purple"}
+	e.create(s)
+	gw := "gateway-proxy-failover.west.gloo-system"
+	both := []string{ClientSAN("central"), ClientSAN("east")}
+	e.eventually("west's gateway accepts both primaries", func() bool { return slices.Equal(e.store.gatewayClients(t, gw), both) })
+	// purple's primary leaves the views (central out past the grace):
+	// purple is Invalid.
+	if err := e.fed.Tracker().Delete(viewsv1alpha1.SchemeGroupVersion.WithResource("upstreams"), "gloo-system", purple.Name); err != nil {
+		t.Fatal(err)
+	}
+	e.eventually("purple Invalid", func() bool { return e.state("gloo-system", "purple").State == fedv1alpha1.FailoverInvalid })
+	e.ctl.queue.Add(dataPlaneKey)
+	time.Sleep(300 * time.Millisecond)
+	if got := e.store.gatewayClients(t, gw); !slices.Equal(got, both) {
+		t.Errorf("west's gateway accepts %v, want %v", got, both)
+	}
+}
+
+// When an installation gets its own failover Gateway, the one Meridian
+// placed there goes: two on one port would make Gloo reject both.
+func TestMeridiansGatewayGoesWhenTheInstallationHasItsOwn(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.create(twoPriorities())
+	ours := "gateway-proxy-failover.west.gloo-system"
+	e.eventually("Meridian's gateway in west", func() bool { return slices.Contains(e.store.names(), ours) })
+	own := gatewayView("west", "gloo-system", "edge-failover", `{"bindPort":15443,"proxyNames":["gateway-proxy"],"tcpGateway":{"tcpHosts":[{"sslConfig":{"secretRef":{"name":"failover-downstream","namespace":"gloo-system"}}}]}}`, nil)
+	// Created by resource (with Tracker().Add the views client did not
+	// list it).
+	if err := e.fed.Tracker().Create(viewsv1alpha1.SchemeGroupVersion.WithResource("gateways"), own, "gloo-system"); err != nil {
+		t.Fatal(err)
+	}
+	e.eventually("Meridian's gateway gone", func() bool { return !slices.Contains(e.store.names(), ours) })
+	if !slices.Contains(e.store.names(), "failover-downstream.west.gloo-system") {
+		t.Error("the certificate the installation's gateway reads went too")
+	}
 }

@@ -230,13 +230,15 @@ func Synthesize(s *fedv1alpha1.FailoverScheme, in Inputs) Result {
 }
 
 // installedGateway fills in g.Installed (and g.Secret) when the
-// installation already has a Gateway on GatewayPort for g's proxy that
-// Meridian did not place. Two gateways on one port of one proxy would make
+// installation already has a Gateway on GatewayPort for g's proxy other
+// than the one the data plane places (a user's FederatedGateway counts as
+// the installation's own). Two gateways on one port of one proxy would make
 // Gloo reject both.
 func installedGateway(in Inputs, g Gateway) Gateway {
+	own := "/" + Piece{Kind: GatewayPiece, Cluster: g.Cluster, Namespace: g.Namespace, Proxy: g.Proxy}.FederatedName()
 	for _, v := range in.Gateways(g.Cluster, g.Namespace) {
-		if v.Annotations[fedv1alpha1.OwnerAnnotation] != "" {
-			continue // Meridian's own
+		if owner := v.Annotations[fedv1alpha1.OwnerAnnotation]; strings.HasPrefix(owner, "FederatedGateway/") && strings.HasSuffix(owner, own) {
+			continue // the one the data plane placed
 		}
 		var spec struct {
 			BindPort   uint32   `json:"bindPort"`
