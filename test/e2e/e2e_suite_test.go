@@ -15,11 +15,11 @@ import (
 	"github.com/meridianfed/meridian/pkg/devenv/glooinstall"
 )
 
-// Members of the shared environment. east and west carry the demo's Gloo
-// installations, each with the stand-in for Gloo's translation loop writing
-// statuses; north has only Gloo's CRDs (nothing reports on its objects) and
-// is where specs create their own objects.
-var memberNames = []string{"east", "west", "north"}
+// Members of the shared environment. east, west and central carry the
+// demo's Gloo installations, each with the stand-in for Gloo's translation
+// loop writing statuses; north has only Gloo's CRDs (nothing reports on its
+// objects) and is where specs create their own objects.
+var memberNames = []string{"east", "west", "central", "north"}
 
 // secretNamespaces are where the members let FederatedSecrets place
 // Secrets: the placement specs' namespaces, one the credential specs

@@ -20,6 +20,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
@@ -61,9 +62,10 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
 			Spec: fedv1alpha1.FailoverSchemeSpec{
 				Primary: fedv1alpha1.FailoverPrimary{ClusterName: "east", Namespace: "team-a", Name: primary},
-				FailoverGroups: []fedv1alpha1.FailoverGroup{{PriorityGroup: []fedv1alpha1.FailoverTarget{{
-					Cluster: "west", Upstreams: []fedv1alpha1.UpstreamRef{{Namespace: "team-a", Name: "green"}},
-				}}}},
+				FailoverGroups: []fedv1alpha1.FailoverGroup{
+					{PriorityGroup: []fedv1alpha1.FailoverTarget{{Cluster: "west", Upstreams: []fedv1alpha1.UpstreamRef{{Namespace: "team-a", Name: "green"}}}}},
+					{PriorityGroup: []fedv1alpha1.FailoverTarget{{Cluster: "central", Upstreams: []fedv1alpha1.UpstreamRef{{Namespace: "team-a", Name: "teal"}}}}},
+				},
 			},
 		}
 	}
@@ -75,30 +77,38 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 		putUpstream(ctx, "east", "blue", map[string]any{"kube": kubeSpec("blue"), "healthChecks": healthChecks})
 		putUpstream(ctx, "east", "unchecked", map[string]any{"kube": kubeSpec("unchecked")})
 		putUpstream(ctx, "west", "green", map[string]any{"kube": kubeSpec("green")})
+		putUpstream(ctx, "central", "teal", map[string]any{"kube": kubeSpec("teal")})
 	})
 
-	It("writes spec.failover from west's Gloo installation, kept whole by Gloo's Upstream CRD, and is Accepted", func(ctx SpecContext) {
+	It("writes spec.failover from west's and central's Gloo installations, kept whole by Gloo's Upstream CRD, and is Accepted", func(ctx SpecContext) {
 		_, err := meridianCS.FedV1alpha1().FailoverSchemes(ns).Create(ctx, scheme("blue", "blue"), metav1.CreateOptions{})
 		Expect(err).NotTo(HaveOccurred())
-		var gi *viewsv1alpha1.GlooInstance
-		Eventually(func() error {
-			var err error
-			gi, err = meridianCS.ViewsV1alpha1().GlooInstances("gloo-system").Get(ctx, "west-gloo-system", metav1.GetOptions{})
-			return err
-		}).WithTimeout(30*time.Second).Should(Succeed(), "west's Gloo installation in the views")
-		proxy := gi.Spec.Proxies[0]
-		Expect(proxy.Zones).NotTo(BeEmpty())
-		want := map[string]any{"prioritizedLocalities": []any{map[string]any{"localityEndpoints": []any{map[string]any{
-			"locality": map[string]any{"region": gi.Spec.Region, "zone": proxy.Zones[0]},
-			"lbEndpoints": []any{map[string]any{
-				"address": proxy.IngressEndpoints[0].Address, "port": int64(15443),
-				"upstreamSslConfig": map[string]any{
-					"secretRef":            map[string]any{"name": "failover-upstream", "namespace": "gloo-system"},
-					"sni":                  "green_team-a",
-					"verifySubjectAltName": []any{"west.failover.meridian.io"},
-				},
-			}},
-		}}}}}
+		instance := func(cluster string) *viewsv1alpha1.GlooInstance {
+			var gi *viewsv1alpha1.GlooInstance
+			Eventually(func() error {
+				var err error
+				gi, err = meridianCS.ViewsV1alpha1().GlooInstances("gloo-system").Get(ctx, cluster+"-gloo-system", metav1.GetOptions{})
+				return err
+			}).WithTimeout(30*time.Second).Should(Succeed(), "%s's Gloo installation in the views", cluster)
+			Expect(gi.Spec.Proxies[0].Zones).NotTo(BeEmpty())
+			return gi
+		}
+		priority := func(gi *viewsv1alpha1.GlooInstance, upstream string) any {
+			proxy := gi.Spec.Proxies[0]
+			return map[string]any{"localityEndpoints": []any{map[string]any{
+				"locality": map[string]any{"region": gi.Spec.Region, "zone": proxy.Zones[0]},
+				"lbEndpoints": []any{map[string]any{
+					"address": proxy.IngressEndpoints[0].Address, "port": int64(15443),
+					"upstreamSslConfig": map[string]any{
+						"secretRef":            map[string]any{"name": "failover-upstream", "namespace": "gloo-system"},
+						"sni":                  upstream + "_team-a",
+						"verifySubjectAltName": []any{gi.Spec.Cluster + ".failover.meridian.io"},
+					},
+				}},
+			}}}
+		}
+		west, central := instance("west"), instance("central")
+		want := map[string]any{"prioritizedLocalities": []any{priority(west, "green"), priority(central, "teal")}}
 		Eventually(func(g Gomega) {
 			g.Expect(schemeStatus(ctx, "blue").State).To(Equal(fedv1alpha1.FailoverAccepted))
 		}).WithTimeout(30 * time.Second).Should(Succeed())
@@ -106,18 +116,28 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 		Expect(spec["failover"]).To(Equal(want), "field by field, as the member's Gloo CRD stored it")
 		Expect(spec["kube"]).To(Equal(kubeSpec("blue")))
 		Expect(spec["healthChecks"]).To(HaveLen(1))
-		// Reachable once west's registration says Ready (it may still be
+		// Reachable once the registrations say Ready (a cluster may still be
 		// read for the first time when the scheme is first Accepted).
+		// Central's Gloo was installed with a failover-downstream Secret of
+		// its own, which Meridian may not overwrite: its target says so.
 		Eventually(func(g Gomega) {
 			st := schemeStatus(ctx, "blue")
-			g.Expect(st.PriorityCount).To(Equal(int32(1)))
-			g.Expect(st.Targets).To(ConsistOf(fedv1alpha1.FailoverTargetStatus{Cluster: "west", Reachable: true, GlooInstance: "west-gloo-system", Healthy: true}))
-		}).WithTimeout(30 * time.Second).Should(Succeed())
+			g.Expect(st.PriorityCount).To(Equal(int32(2)))
+			g.Expect(st.Targets).To(ConsistOf(
+				fedv1alpha1.FailoverTargetStatus{Cluster: "west", Reachable: true, GlooInstance: "west-gloo-system", Healthy: true},
+				And(
+					HaveField("Cluster", "central"), HaveField("Reachable", true), HaveField("GlooInstance", "central-gloo-system"), HaveField("Healthy", true),
+					HaveField("Message", And(ContainSubstring("server certificate (Secret) failover-downstream in central/gloo-system"), ContainSubstring("has fields someone else set: left untouched"))),
+				),
+			))
+		}).WithTimeout(60 * time.Second).Should(Succeed())
+		proxy := west.Spec.Proxies[0]
+		gi := west
 
 		out, err := kubectl(ctx, env.Management.Kubeconfig, "get", "failoverschemes", "-n", ns)
 		Expect(err).NotTo(HaveOccurred(), out)
 		Expect(out).To(MatchRegexp(`NAME\s+PRIMARY\s+PRIORITIES\s+STATE\s+AGE`))
-		Expect(out).To(MatchRegexp(`blue\s+east/team-a/blue\s+1\s+Accepted`))
+		Expect(out).To(MatchRegexp(`blue\s+east/team-a/blue\s+2\s+Accepted`))
 
 		// meridianctl explains the same, from the same views.
 		cli := buildBinary(ctx, "./cmd/meridianctl")
@@ -126,6 +146,7 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 		Expect(err).NotTo(HaveOccurred(), string(explained))
 		Expect(string(explained)).To(ContainSubstring("In force now: Accepted"))
 		Expect(string(explained)).To(MatchRegexp(`1\s+west\s+team-a/green\s+west-gloo-system\s+gloo-system/gateway-proxy\s+gateway-proxy\s+` + regexp.QuoteMeta(proxy.IngressEndpoints[0].Address) + `:15443\s+` + gi.Spec.Region + `\s+` + proxy.Zones[0]))
+		Expect(string(explained)).To(MatchRegexp(`2\s+central\s+team-a/teal\s+central-gloo-system\s+gloo-system/gateway-proxy\s+gateway-proxy\s+` + regexp.QuoteMeta(central.Spec.Proxies[0].IngressEndpoints[0].Address) + `:15443\s+` + central.Spec.Region + `\s+` + central.Spec.Proxies[0].Zones[0]))
 		dry := filepath.Join(GinkgoT().TempDir(), "scheme.yaml")
 		Expect(os.WriteFile(dry, []byte("apiVersion: fed.meridian.io/v1alpha1\nkind: FailoverScheme\nmetadata: {name: again, namespace: "+ns+"}\n"+
 			"spec:\n  primary: {clusterName: east, namespace: team-a, name: blue}\n  failoverGroups:\n  - priorityGroup:\n    - cluster: west\n      upstreams: [{name: green, namespace: team-a}]\n"), 0o600)).To(Succeed())
@@ -165,17 +186,31 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 			verify(g, memberSecret(g, "west", failover.DownstreamSecret), failover.GatewaySAN("west"), x509.ExtKeyUsageServerAuth)
 			verify(g, memberSecret(g, "east", failover.UpstreamSecret), failover.ClientSAN("east"), x509.ExtKeyUsageClientAuth)
 		}).WithTimeout(60 * time.Second).Should(Succeed())
-		// West's Gloo has its own failover Gateway (as Gloo's Helm chart
-		// makes it): Meridian adds none beside it, and that Gateway, which
-		// lacked its Secret, is Accepted now.
+
+		By("leaving central's own failover-downstream Secret untouched until its owner deletes it")
+		foreign := memberSecret(Default, "central", failover.DownstreamSecret)
+		Expect(foreign.Annotations).NotTo(HaveKey(placement.OwnerAnnotation), "made by central's Gloo installation, not by Meridian")
+		Expect(kubernetes.NewForConfigOrDie(env.Member("central").RESTConfig()).CoreV1().Secrets("gloo-system").Delete(ctx, failover.DownstreamSecret, metav1.DeleteOptions{})).To(Succeed())
+		Eventually(func(g Gomega) {
+			verify(g, memberSecret(g, "central", failover.DownstreamSecret), failover.GatewaySAN("central"), x509.ExtKeyUsageServerAuth)
+			for _, t := range schemeStatus(ctx, "blue").Targets {
+				g.Expect(t.Message).To(BeEmpty(), "target %s", t.Cluster)
+			}
+		}).WithTimeout(60*time.Second).Should(Succeed(), "placed at the next resync (--resync=10s here), and the target's message cleared")
+
+		// Each target's Gloo has its own failover Gateway (as Gloo's Helm
+		// chart makes it): Meridian adds none beside it, and west's, which
+		// lacked its Secret, is Accepted now, as central's stays.
 		feds, err := meridianCS.FedV1alpha1().FederatedGateways(devenv.MeridianNamespace).List(ctx, metav1.ListOptions{LabelSelector: failover.DataPlaneLabel})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(feds.Items).To(BeEmpty())
 		Eventually(func(g Gomega) {
-			out, err := kubectl(ctx, env.Member("west").Kubeconfig, "get", "gateways.gateway.solo.io", "-n", "gloo-system", "gateway-proxy-failover",
-				"-o", "jsonpath={.status.statuses.gloo-system.state}")
-			g.Expect(err).NotTo(HaveOccurred(), out)
-			g.Expect(out).To(Equal("1"), "state 1 is Accepted")
+			for _, cluster := range []string{"west", "central"} {
+				out, err := kubectl(ctx, env.Member(cluster).Kubeconfig, "get", "gateways.gateway.solo.io", "-n", "gloo-system", "gateway-proxy-failover",
+					"-o", "jsonpath={.status.statuses.gloo-system.state}")
+				g.Expect(err).NotTo(HaveOccurred(), out)
+				g.Expect(out).To(Equal("1"), "%s: state 1 is Accepted", cluster)
+			}
 		}).WithTimeout(60 * time.Second).Should(Succeed())
 	})
 
@@ -202,6 +237,43 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 		}).WithTimeout(30 * time.Second).Should(Succeed())
 	})
 
+	It("rewrites the primary when central's zone changes, and says so", func(ctx SpecContext) {
+		kube := kubernetes.NewForConfigOrDie(env.Member("central").RESTConfig())
+		gi, err := meridianCS.ViewsV1alpha1().GlooInstances("gloo-system").Get(ctx, "central-gloo-system", metav1.GetOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		zones := gi.Spec.Proxies[0].Zones
+		Expect(len(zones)).To(BeNumerically(">=", 2), "central's proxies run in two zones")
+		// The node holding the first zone moves to a zone sorting last: the
+		// proxy's first zone, which the locality carries, becomes the second.
+		nodes, err := kube.CoreV1().Nodes().List(ctx, metav1.ListOptions{LabelSelector: corev1.LabelTopologyZone + "=" + zones[0]})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(nodes.Items).NotTo(BeEmpty())
+		relabel := func(ctx context.Context, zone string) {
+			for _, n := range nodes.Items {
+				patch := []byte(`{"metadata":{"labels":{"` + corev1.LabelTopologyZone + `":"` + zone + `"}}}`)
+				_, err := kube.CoreV1().Nodes().Patch(ctx, n.Name, types.StrategicMergePatchType, patch, metav1.PatchOptions{})
+				Expect(err).NotTo(HaveOccurred())
+			}
+		}
+		centralZone := func(ctx context.Context, g Gomega) string {
+			localities, _, _ := unstructured.NestedSlice(primarySpec(ctx), "failover", "prioritizedLocalities")
+			g.Expect(localities).To(HaveLen(2))
+			raw, _ := json.Marshal(localities[1])
+			return string(raw)
+		}
+		relabel(ctx, "zz-moved")
+		DeferCleanup(func(ctx SpecContext) {
+			relabel(ctx, zones[0])
+			Eventually(func(g Gomega) string { return centralZone(ctx, g) }).WithTimeout(30*time.Second).
+				Should(ContainSubstring(`"zone":"`+zones[0]+`"`), "the primary as central is again, for the next specs")
+		})
+		Eventually(func(g Gomega) {
+			g.Expect(centralZone(ctx, g)).To(ContainSubstring(`"zone":"` + zones[1] + `"`))
+			g.Expect(schemeStatus(ctx, "blue").Message).To(ContainSubstring(
+				"central's locality changed from " + gi.Spec.Region + "/" + zones[0] + " to " + gi.Spec.Region + "/" + zones[1]))
+		}).WithTimeout(30 * time.Second).Should(Succeed())
+	})
+
 	It("shows a stopped target cluster in status, keeps its endpoints as last seen, and clears it when it is back", func(ctx SpecContext) {
 		// The primary as west's gateway Service is now (the previous spec
 		// put its address back).
@@ -220,20 +292,20 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 				Expect(west.Start(ctx)).To(Succeed())
 			}
 		})
+		centralOK := fedv1alpha1.FailoverTargetStatus{Cluster: "central", Reachable: true, GlooInstance: "central-gloo-system", Healthy: true}
 		Eventually(func(g Gomega) {
 			st := schemeStatus(ctx, "blue")
 			g.Expect(st.State).To(Equal(fedv1alpha1.FailoverAccepted))
-			g.Expect(st.Targets).To(HaveLen(1))
-			g.Expect(st.Targets[0].Reachable).To(BeFalse())
-			g.Expect(st.Targets[0].Message).To(ContainSubstring("unreachable"))
-		}).WithTimeout(90*time.Second).Should(Succeed(), "west's outage in the scheme's status")
+			g.Expect(st.Targets).To(ConsistOf(
+				And(HaveField("Cluster", "west"), HaveField("Reachable", false), HaveField("Message", ContainSubstring("unreachable"))),
+				centralOK))
+		}).WithTimeout(90*time.Second).Should(Succeed(), "west's outage in the scheme's status, and central as it is")
 		Expect(primarySpec(ctx)["failover"]).To(Equal(before), "its endpoints as last seen: Envoy's health checks judge the gateway")
 		Expect(west.Start(ctx)).To(Succeed())
 		Eventually(func(g Gomega) {
-			st := schemeStatus(ctx, "blue")
-			g.Expect(st.Targets).To(HaveLen(1))
-			g.Expect(st.Targets[0].Reachable).To(BeTrue())
-			g.Expect(st.Targets[0].Message).To(BeEmpty())
+			g.Expect(schemeStatus(ctx, "blue").Targets).To(ConsistOf(
+				fedv1alpha1.FailoverTargetStatus{Cluster: "west", Reachable: true, GlooInstance: "west-gloo-system", Healthy: true},
+				centralOK))
 		}).WithTimeout(90*time.Second).Should(Succeed(), "reachable again")
 	}, SpecTimeout(4*time.Minute))
 
@@ -256,6 +328,59 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 		}).WithTimeout(30*time.Second).Should(BeTrue(), "an Invalid scheme can be deleted")
 	})
 
+	It("is Invalid, saying what to fix, for each scheme it cannot carry out, and each is deleted", func(ctx SpecContext) {
+		_, err := kubernetes.NewForConfigOrDie(env.Member("north").RESTConfig()).CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}, metav1.CreateOptions{})
+		if !apierrors.IsAlreadyExists(err) {
+			Expect(err).NotTo(HaveOccurred())
+		}
+		putUpstream(ctx, "north", "lonely", map[string]any{"kube": kubeSpec("lonely")})
+		cases := map[string]struct {
+			edit func(*fedv1alpha1.FailoverScheme)
+			says string
+		}{
+			"unknown-primary-cluster": {func(s *fedv1alpha1.FailoverScheme) { s.Spec.Primary.ClusterName = "nowhere" },
+				`the primary's cluster "nowhere" is not registered`},
+			"unknown-target-cluster": {func(s *fedv1alpha1.FailoverScheme) { s.Spec.FailoverGroups[1].PriorityGroup[0].Cluster = "nowhere" },
+				`priority 2: cluster "nowhere" is not registered`},
+			"unknown-target-upstream": {func(s *fedv1alpha1.FailoverScheme) { s.Spec.FailoverGroups[0].PriorityGroup[0].Upstreams[0].Name = "gone" },
+				"priority 1: Upstream team-a/gone is not in cluster west"},
+			"no-gloo-installation": {func(s *fedv1alpha1.FailoverScheme) {
+				s.Spec.FailoverGroups[1].PriorityGroup[0] = fedv1alpha1.FailoverTarget{Cluster: "north", Upstreams: []fedv1alpha1.UpstreamRef{{Namespace: "team-a", Name: "lonely"}}}
+			}, "no Gloo installation of cluster north watches namespace team-a"},
+			"second-for-blue": {func(*fedv1alpha1.FailoverScheme) {}, "is already the primary of FailoverScheme " + ns + "/blue"},
+		}
+		for name, c := range cases {
+			// Each its own primary (one scheme per primary), but the one
+			// that names blue's again.
+			primary := "blue"
+			if name != "second-for-blue" {
+				primary = name
+				putUpstream(ctx, "east", name, map[string]any{"kube": kubeSpec(name), "healthChecks": healthChecks})
+			}
+			s := scheme(name, primary)
+			c.edit(s)
+			_, err := meridianCS.FedV1alpha1().FailoverSchemes(ns).Create(ctx, s, metav1.CreateOptions{})
+			Expect(err).NotTo(HaveOccurred(), name)
+		}
+		for name, c := range cases {
+			Eventually(func(g Gomega) {
+				st := schemeStatus(ctx, name)
+				g.Expect(st.State).To(Equal(fedv1alpha1.FailoverInvalid))
+				g.Expect(st.Message).To(ContainSubstring(c.says))
+			}).WithTimeout(30*time.Second).Should(Succeed(), name)
+		}
+		Expect(primarySpec(ctx)["failover"]).NotTo(BeNil(), "blue's own scheme stays in force")
+		for name := range cases {
+			Expect(meridianCS.FedV1alpha1().FailoverSchemes(ns).Delete(ctx, name, metav1.DeleteOptions{})).To(Succeed())
+		}
+		Eventually(func(g Gomega) {
+			for name := range cases {
+				_, err := meridianCS.FedV1alpha1().FailoverSchemes(ns).Get(ctx, name, metav1.GetOptions{})
+				g.Expect(apierrors.IsNotFound(err)).To(BeTrue(), "%s: %v", name, err)
+			}
+		}).WithTimeout(30*time.Second).Should(Succeed(), "no Invalid scheme blocks its deletion")
+	})
+
 	It("lets a user make a primary only where RBAC lets them place, with a clear denial", func(ctx SpecContext) {
 		cfg := env.Management.RESTConfig()
 		kube := kubernetes.NewForConfigOrDie(cfg)
@@ -264,7 +389,7 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 			Expect(err).NotTo(HaveOccurred())
 		}
 		// dave keeps schemes in the scheme namespace, and may place into
-		// namespace team-a of cluster west only.
+		// namespace team-a of clusters west and central only.
 		_, err = kube.RbacV1().Roles(ns).Create(ctx, &rbacv1.Role{
 			ObjectMeta: metav1.ObjectMeta{Name: "scheme-editor"},
 			Rules:      []rbacv1.PolicyRule{{APIGroups: []string{"fed.meridian.io"}, Resources: []string{"failoverschemes"}, Verbs: []string{"get", "create", "update"}}},
@@ -278,7 +403,7 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 		Expect(err).NotTo(HaveOccurred())
 		_, err = kube.RbacV1().Roles("team-a").Create(ctx, &rbacv1.Role{
 			ObjectMeta: metav1.ObjectMeta{Name: "dave-place-west"},
-			Rules:      []rbacv1.PolicyRule{{APIGroups: []string{"fed.meridian.io"}, Resources: []string{"kubernetesclusters"}, ResourceNames: []string{"west"}, Verbs: []string{"place"}}},
+			Rules:      []rbacv1.PolicyRule{{APIGroups: []string{"fed.meridian.io"}, Resources: []string{"kubernetesclusters"}, ResourceNames: []string{"west", "central"}, Verbs: []string{"place"}}},
 		}, metav1.CreateOptions{})
 		Expect(err).NotTo(HaveOccurred())
 		_, err = kube.RbacV1().RoleBindings("team-a").Create(ctx, &rbacv1.RoleBinding{
@@ -298,9 +423,23 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 			`dave may not make Upstream team-a/blue of cluster east a failover primary: it needs verb "place" on fed.meridian.io kubernetesclusters/east in namespace team-a`)))
 		inWest := scheme("dave-west", "green")
 		inWest.Spec.Primary.ClusterName = "west"
-		inWest.Spec.FailoverGroups[0].PriorityGroup[0].Cluster = "east"
+		inWest.Spec.FailoverGroups = inWest.Spec.FailoverGroups[1:]
 		_, err = dave.Create(ctx, inWest, dryRun)
-		Expect(err).NotTo(HaveOccurred(), "west/team-a is allowed")
+		Expect(err).NotTo(HaveOccurred(), "west/team-a failing over to central/team-a is allowed")
+
+		By("refusing a target dave may not place into: the scheme would route to it and open its Gloo to the primary")
+		toEast := inWest.DeepCopy()
+		toEast.Spec.FailoverGroups = append(toEast.Spec.FailoverGroups, fedv1alpha1.FailoverGroup{PriorityGroup: []fedv1alpha1.FailoverTarget{{
+			Cluster: "east", Upstreams: []fedv1alpha1.UpstreamRef{{Namespace: "team-a", Name: "blue"}},
+		}}})
+		_, err = dave.Create(ctx, toEast, dryRun)
+		Expect(err).To(MatchError(ContainSubstring(
+			`dave may not fail traffic over to Upstreams in namespace team-a of cluster east: it needs verb "place" on fed.meridian.io kubernetesclusters/east in namespace team-a`)))
+		toOtherNamespace := inWest.DeepCopy()
+		toOtherNamespace.Spec.FailoverGroups[0].PriorityGroup[0].Upstreams = append(toOtherNamespace.Spec.FailoverGroups[0].PriorityGroup[0].Upstreams,
+			fedv1alpha1.UpstreamRef{Namespace: "team-b", Name: "teal"})
+		_, err = dave.Create(ctx, toOtherNamespace, dryRun)
+		Expect(err).To(MatchError(ContainSubstring(`dave may not fail traffic over to Upstreams in namespace team-b of cluster central`)))
 	})
 
 	It("composes with a FederatedUpstream primary: each owns its fields, neither counts the other's as drift", func(ctx SpecContext) {
@@ -370,7 +509,7 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 		// No scheme needs the data plane now: it leaves the members; the
 		// CA stays for the next scheme.
 		Eventually(func(g Gomega) {
-			for cluster, name := range map[string]string{"west": failover.DownstreamSecret, "east": failover.UpstreamSecret} {
+			for cluster, name := range map[string]string{"west": failover.DownstreamSecret, "central": failover.DownstreamSecret, "east": failover.UpstreamSecret} {
 				_, err := kubernetes.NewForConfigOrDie(env.Member(cluster).RESTConfig()).CoreV1().Secrets("gloo-system").Get(ctx, name, metav1.GetOptions{})
 				g.Expect(apierrors.IsNotFound(err)).To(BeTrue(), "%s/%s: %v", cluster, name, err)
 			}
