@@ -342,7 +342,9 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 				`the primary's cluster "nowhere" is not registered`},
 			"unknown-target-cluster": {func(s *fedv1alpha1.FailoverScheme) { s.Spec.FailoverGroups[1].PriorityGroup[0].Cluster = "nowhere" },
 				`priority 2: cluster "nowhere" is not registered`},
-			"unknown-target-upstream": {func(s *fedv1alpha1.FailoverScheme) { s.Spec.FailoverGroups[0].PriorityGroup[0].Upstreams[0].Name = "gone" },
+			"unknown-target-upstream": {func(s *fedv1alpha1.FailoverScheme) {
+				s.Spec.FailoverGroups[0].PriorityGroup[0].Upstreams[0].Name = "gone"
+			},
 				"priority 1: Upstream team-a/gone is not in cluster west"},
 			"no-gloo-installation": {func(s *fedv1alpha1.FailoverScheme) {
 				s.Spec.FailoverGroups[1].PriorityGroup[0] = fedv1alpha1.FailoverTarget{Cluster: "north", Upstreams: []fedv1alpha1.UpstreamRef{{Namespace: "team-a", Name: "lonely"}}}
