@@ -24,6 +24,7 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/util/retry"
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
 	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
@@ -351,6 +352,8 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 			}, "no Gloo installation of cluster north watches namespace team-a"},
 			"second-for-blue": {func(*fedv1alpha1.FailoverScheme) {}, "is already the primary of FailoverScheme " + ns + "/blue"},
 		}
+		blueBefore := primarySpec(ctx)["failover"]
+		Expect(blueBefore).NotTo(BeNil())
 		for name, c := range cases {
 			// Each its own primary (one scheme per primary), but the one
 			// that names blue's again.
@@ -371,7 +374,8 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 				g.Expect(st.Message).To(ContainSubstring(c.says))
 			}).WithTimeout(30*time.Second).Should(Succeed(), name)
 		}
-		Expect(primarySpec(ctx)["failover"]).NotTo(BeNil(), "blue's own scheme stays in force")
+		Expect(primarySpec(ctx)["failover"]).To(Equal(blueBefore), "blue's own scheme stays in force, unchanged")
+		Expect(schemeStatus(ctx, "blue").State).To(Equal(fedv1alpha1.FailoverAccepted))
 		for name := range cases {
 			Expect(meridianCS.FedV1alpha1().FailoverSchemes(ns).Delete(ctx, name, metav1.DeleteOptions{})).To(Succeed())
 		}
@@ -442,6 +446,40 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 			fedv1alpha1.UpstreamRef{Namespace: "team-b", Name: "teal"})
 		_, err = dave.Create(ctx, toOtherNamespace, dryRun)
 		Expect(err).To(MatchError(ContainSubstring(`dave may not fail traffic over to Upstreams in namespace team-b of cluster central`)))
+
+		By("refusing dave's change of one side of a scheme an admin made, when he may not place on the other")
+		admins := meridianCS.FedV1alpha1().FailoverSchemes(ns)
+		eastPrimary := scheme("admins-east", "admins-only") // east/team-a, failing over to west and central
+		_, err = admins.Create(ctx, eastPrimary, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		toEastTargets := inWest.DeepCopy()
+		toEastTargets.Name = "admins-to-east"
+		toEastTargets.Spec.FailoverGroups[0].PriorityGroup[0] = fedv1alpha1.FailoverTarget{Cluster: "east", Upstreams: []fedv1alpha1.UpstreamRef{{Namespace: "team-a", Name: "blue"}}}
+		_, err = admins.Create(ctx, toEastTargets, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func(ctx SpecContext) {
+			for _, name := range []string{eastPrimary.Name, toEastTargets.Name} {
+				Expect(admins.Delete(ctx, name, metav1.DeleteOptions{})).To(Succeed())
+			}
+		})
+		updateAsDave := func(name string, edit func(*fedv1alpha1.FailoverScheme)) error {
+			// Again on a conflict: the controller writes the scheme too.
+			return retry.RetryOnConflict(retry.DefaultRetry, func() error {
+				s, err := dave.Get(ctx, name, metav1.GetOptions{})
+				Expect(err).NotTo(HaveOccurred())
+				edit(s)
+				_, err = dave.Update(ctx, s, metav1.UpdateOptions{DryRun: []string{metav1.DryRunAll}})
+				return err
+			})
+		}
+		Expect(updateAsDave(eastPrimary.Name, func(s *fedv1alpha1.FailoverScheme) {
+			s.Spec.FailoverGroups = s.Spec.FailoverGroups[1:] // targets only, all in central/team-a, which dave may place into
+		})).To(MatchError(ContainSubstring("dave may not make Upstream team-a/admins-only of cluster east a failover primary")),
+			"a new target list redirects the primary's traffic")
+		Expect(updateAsDave(toEastTargets.Name, func(s *fedv1alpha1.FailoverScheme) {
+			s.Spec.Primary.ClusterName = "central" // a primary dave may place on
+		})).To(MatchError(ContainSubstring("dave may not fail traffic over to Upstreams in namespace team-a of cluster east")),
+			"a new primary gets a client the targets' gateways accept")
 	})
 
 	It("composes with a FederatedUpstream primary: each owns its fields, neither counts the other's as drift", func(ctx SpecContext) {
