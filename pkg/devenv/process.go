@@ -123,36 +123,46 @@ func (p *process) kill() {
 	<-done
 }
 
-// freePort asks the kernel for a free loopback port. The port is released
-// before the server binds it; the window is small, and servers started here
-// fail loudly (and are retried by the caller) if another process took it.
+// handedOut are the ports freePort gave in this process. The kernel may
+// give a released port again at once, and the servers of an environment
+// start concurrently: without this, two of them could be given the same
+// port (seen: a member's kube-apiserver failing to bind the management
+// cluster's).
+var handedOut = struct {
+	sync.Mutex
+	ports map[int]bool
+}{ports: map[int]bool{}}
+
+// freePort asks the kernel for a free loopback port, never one it gave
+// before in this process. The port is released before the server binds it;
+// another process may still take it in that window, and the server then
+// fails loudly.
 func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
+	handedOut.Lock()
+	defer handedOut.Unlock()
+	for {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return 0, err
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		l.Close()
+		if !handedOut.ports[port] {
+			handedOut.ports[port] = true
+			return port, nil
+		}
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-// freePorts returns n distinct free ports.
+// freePorts returns n distinct free ports (see freePort).
 func freePorts(n int) ([]int, error) {
-	// Hold all listeners open until every port is chosen, so the kernel
-	// cannot hand out the same port twice.
-	var listeners []net.Listener
-	defer func() {
-		for _, l := range listeners {
-			l.Close()
-		}
-	}()
 	ports := make([]int, 0, n)
 	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+		port, err := freePort()
 		if err != nil {
 			return nil, err
 		}
-		listeners = append(listeners, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+		ports = append(ports, port)
 	}
 	return ports, nil
 }
