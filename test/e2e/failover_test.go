@@ -191,6 +191,11 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 		By("leaving central's own failover-downstream Secret untouched until its owner deletes it")
 		foreign := memberSecret(Default, "central", failover.DownstreamSecret)
 		Expect(foreign.Annotations).NotTo(HaveKey(placement.OwnerAnnotation), "made by central's Gloo installation, not by Meridian")
+		block, _ := pem.Decode(foreign.Data[corev1.TLSCertKey])
+		Expect(block).NotTo(BeNil())
+		own, err := x509.ParseCertificate(block.Bytes)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(own.DNSNames).To(Equal([]string{"central.failover.meridian.invalid"}), "still the installation's own certificate, not Meridian's")
 		Expect(kubernetes.NewForConfigOrDie(env.Member("central").RESTConfig()).CoreV1().Secrets("gloo-system").Delete(ctx, failover.DownstreamSecret, metav1.DeleteOptions{})).To(Succeed())
 		Eventually(func(g Gomega) {
 			verify(g, memberSecret(g, "central", failover.DownstreamSecret), failover.GatewaySAN("central"), x509.ExtKeyUsageServerAuth)
