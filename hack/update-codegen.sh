@@ -101,5 +101,8 @@ rm -f "${ROOT}"/artifacts/crds/fed.meridian.io_*.yaml
     output:crd:artifacts:config=artifacts/crds
 # Gloo's own schema for each federated template's spec.
 (cd "${ROOT}" && go run ./hack/fedschema --crds artifacts/crds --gloo-crds pkg/devenv/glooinstall/crds)
+# The admission policies that check placement and failover targets by RBAC,
+# one validation per target, for every federated kind.
+(cd "${ROOT}" && go run ./hack/admissionpolicy --crds artifacts/crds --out artifacts/controller/40-placement-policy.yaml)
 
 echo "codegen: done"
