@@ -47,6 +47,22 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 		_, err := member(env, cluster).Resource(upstreamsGVR).Namespace("team-a").Create(ctx, u, metav1.CreateOptions{})
 		Expect(err).NotTo(HaveOccurred())
 	}
+	// putUpstreamForSpec is putUpstream for one spec: the Upstream is
+	// deleted when that spec ends.
+	putUpstreamForSpec := func(ctx context.Context, cluster, name string, spec map[string]any) {
+		putUpstream(ctx, cluster, name, spec)
+		DeferCleanup(func(ctx SpecContext) {
+			err := member(env, cluster).Resource(upstreamsGVR).Namespace("team-a").Delete(ctx, name, metav1.DeleteOptions{})
+			if !apierrors.IsNotFound(err) {
+				Expect(err).NotTo(HaveOccurred())
+			}
+		})
+	}
+	// centralOwn is central's Gloo installation's own failover-downstream
+	// Secret, deleted by a spec to let Meridian place its own; it is put
+	// back once Meridian's is gone, so that central's failover Gateway is
+	// left Accepted, as the suite found it.
+	var centralOwn *corev1.Secret
 	primarySpec := func(ctx context.Context) map[string]any {
 		u, err := member(env, "east").Resource(upstreamsGVR).Namespace("team-a").Get(ctx, "blue", metav1.GetOptions{})
 		Expect(err).NotTo(HaveOccurred())
@@ -196,6 +212,8 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 		own, err := x509.ParseCertificate(block.Bytes)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(own.DNSNames).To(Equal([]string{"central.failover.meridian.invalid"}), "still the installation's own certificate, not Meridian's")
+		centralOwn = &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: foreign.Name, Namespace: foreign.Namespace, Labels: foreign.Labels, Annotations: foreign.Annotations},
+			Type: foreign.Type, Data: foreign.Data}
 		Expect(kubernetes.NewForConfigOrDie(env.Member("central").RESTConfig()).CoreV1().Secrets("gloo-system").Delete(ctx, failover.DownstreamSecret, metav1.DeleteOptions{})).To(Succeed())
 		Eventually(func(g Gomega) {
 			verify(g, memberSecret(g, "central", failover.DownstreamSecret), failover.GatewaySAN("central"), x509.ExtKeyUsageServerAuth)
@@ -335,11 +353,15 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 	})
 
 	It("is Invalid, saying what to fix, for each scheme it cannot carry out, and each is deleted", func(ctx SpecContext) {
-		_, err := kubernetes.NewForConfigOrDie(env.Member("north").RESTConfig()).CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}, metav1.CreateOptions{})
+		northNamespaces := kubernetes.NewForConfigOrDie(env.Member("north").RESTConfig()).CoreV1().Namespaces()
+		_, err := northNamespaces.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}, metav1.CreateOptions{})
 		if !apierrors.IsAlreadyExists(err) {
 			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(func(ctx SpecContext) {
+				Expect(northNamespaces.Delete(ctx, "team-a", metav1.DeleteOptions{})).To(Succeed())
+			})
 		}
-		putUpstream(ctx, "north", "lonely", map[string]any{"kube": kubeSpec("lonely")})
+		putUpstreamForSpec(ctx, "north", "lonely", map[string]any{"kube": kubeSpec("lonely")})
 		cases := map[string]struct {
 			edit func(*fedv1alpha1.FailoverScheme)
 			says string
@@ -365,7 +387,7 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 			primary := "blue"
 			if name != "second-for-blue" {
 				primary = name
-				putUpstream(ctx, "east", name, map[string]any{"kube": kubeSpec(name), "healthChecks": healthChecks})
+				putUpstreamForSpec(ctx, "east", name, map[string]any{"kube": kubeSpec(name), "healthChecks": healthChecks})
 			}
 			s := scheme(name, primary)
 			c.edit(s)
@@ -487,6 +509,60 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 			"a new primary gets a client the targets' gateways accept")
 	})
 
+	It("checks each of 20 targets by name, and asks for the grant everywhere beyond 20", func(ctx SpecContext) {
+		cfg := env.Management.RESTConfig()
+		kube := kubernetes.NewForConfigOrDie(cfg)
+		// erin may make schemes here, and place into every namespace of
+		// east, west and central by name.
+		_, err := kube.RbacV1().Roles(ns).Create(ctx, &rbacv1.Role{
+			ObjectMeta: metav1.ObjectMeta{Name: "scheme-creator"},
+			Rules:      []rbacv1.PolicyRule{{APIGroups: []string{"fed.meridian.io"}, Resources: []string{"failoverschemes"}, Verbs: []string{"create"}}},
+		}, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		_, err = kube.RbacV1().RoleBindings(ns).Create(ctx, &rbacv1.RoleBinding{
+			ObjectMeta: metav1.ObjectMeta{Name: "erin"},
+			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: "scheme-creator"},
+			Subjects:   []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: "User", Name: "erin"}},
+		}, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		grantPlaceInEveryNamespace(ctx, "erin", "east", "west", "central")
+		asErin := rest.CopyConfig(cfg)
+		asErin.Impersonate = rest.ImpersonationConfig{UserName: "erin"}
+		erin := meridianclient.NewForConfigOrDie(asErin).FedV1alpha1().FailoverSchemes(ns)
+		// toCentral fails east's blue over to an Upstream in each of the
+		// given namespaces of central, then to north's, if any.
+		toCentral := func(namespaces []string, north ...string) *fedv1alpha1.FailoverScheme {
+			s := scheme("erin-many", "blue")
+			target := fedv1alpha1.FailoverTarget{Cluster: "central"}
+			for _, n := range namespaces {
+				target.Upstreams = append(target.Upstreams, fedv1alpha1.UpstreamRef{Namespace: n, Name: "teal"})
+			}
+			s.Spec.FailoverGroups = []fedv1alpha1.FailoverGroup{{PriorityGroup: []fedv1alpha1.FailoverTarget{target}}}
+			if len(north) > 0 {
+				n := fedv1alpha1.FailoverTarget{Cluster: "north"}
+				for _, ns := range north {
+					n.Upstreams = append(n.Upstreams, fedv1alpha1.UpstreamRef{Namespace: ns, Name: "teal"})
+				}
+				s.Spec.FailoverGroups = append(s.Spec.FailoverGroups, fedv1alpha1.FailoverGroup{PriorityGroup: []fedv1alpha1.FailoverTarget{n}})
+			}
+			return s
+		}
+		dryRun := metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}}
+		Eventually(func() error {
+			_, err := erin.Create(ctx, toCentral(tenantNamespaces(20)), dryRun)
+			return err
+		}).WithContext(ctx).WithTimeout(30*time.Second).Should(Succeed(), "20 targets, each allowed by name")
+		_, err = erin.Create(ctx, toCentral(tenantNamespaces(19), "team-a"), dryRun)
+		Expect(err).To(MatchError(ContainSubstring("erin may not fail traffic over to Upstreams in namespace team-a of cluster north")),
+			"the 20th target is checked")
+		_, err = erin.Create(ctx, toCentral(tenantNamespaces(21)), dryRun)
+		Expect(err).To(MatchError(ContainSubstring(
+			`erin may not fail over to 21 (cluster, namespace) targets: beyond 20, a scheme needs verb "place" on every fed.meridian.io kubernetescluster in every namespace`)))
+		_, err = erin.Create(ctx, toCentral(tenantNamespaces(65)), dryRun)
+		Expect(apierrors.IsInvalid(err)).To(BeTrue(), "a target's Upstreams are bounded, as the cost of admission's checks: %v", err)
+		Expect(err).To(MatchError(ContainSubstring("must have at most 64 items")))
+	})
+
 	It("composes with a FederatedUpstream primary: each owns its fields, neither counts the other's as drift", func(ctx SpecContext) {
 		mgmt := dynamic.NewForConfigOrDie(env.Management.RESTConfig())
 		fed := &unstructured.Unstructured{Object: map[string]any{
@@ -559,5 +635,9 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 				g.Expect(apierrors.IsNotFound(err)).To(BeTrue(), "%s/%s: %v", cluster, name, err)
 			}
 		}).WithTimeout(60 * time.Second).Should(Succeed())
+		if centralOwn != nil {
+			_, err := kubernetes.NewForConfigOrDie(env.Member("central").RESTConfig()).CoreV1().Secrets("gloo-system").Create(ctx, centralOwn, metav1.CreateOptions{})
+			Expect(err).NotTo(HaveOccurred(), "central's own Secret put back")
+		}
 	})
 })

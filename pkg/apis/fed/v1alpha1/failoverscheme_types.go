@@ -36,6 +36,8 @@ type FailoverSchemeSpec struct {
 	Primary FailoverPrimary `json:"primary"`
 	// FailoverGroups are the priorities, in order: the first is tried when
 	// the primary's own endpoints fail, the second when the first fails too.
+	// The sizes are bounded so that admission's CEL, which checks each
+	// target against RBAC, has a bounded cost.
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=32
 	FailoverGroups []FailoverGroup `json:"failoverGroups"`
@@ -48,12 +50,15 @@ type FailoverSchemeSpec struct {
 type FailoverPrimary struct {
 	// ClusterName is the registered cluster (KubernetesCluster) of the Upstream.
 	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
 	ClusterName string `json:"clusterName"`
 	// Namespace of the Upstream in that cluster.
 	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
 	Namespace string `json:"namespace"`
 	// Name of the Upstream.
 	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
 	Name string `json:"name"`
 }
 
@@ -61,6 +66,7 @@ type FailoverPrimary struct {
 type FailoverGroup struct {
 	// PriorityGroup lists the clusters of this priority, each at most once.
 	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=16
 	// +listType=map
 	// +listMapKey=cluster
 	PriorityGroup []FailoverTarget `json:"priorityGroup"`
@@ -70,10 +76,12 @@ type FailoverGroup struct {
 type FailoverTarget struct {
 	// Cluster is a registered cluster.
 	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
 	Cluster string `json:"cluster"`
 	// Upstreams are Upstreams of that cluster; traffic reaches them through
 	// the failover gateway of the Gloo installation that owns them.
 	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=64
 	Upstreams []UpstreamRef `json:"upstreams"`
 	// LocalityWeight is this cluster's share of its priority's traffic
 	// (Envoy locality-weighted load balancing); unset gives every cluster
@@ -86,8 +94,10 @@ type FailoverTarget struct {
 // UpstreamRef names an Upstream in a member cluster.
 type UpstreamRef struct {
 	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
 	Name string `json:"name"`
 	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
 	Namespace string `json:"namespace"`
 }
 
