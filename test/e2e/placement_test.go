@@ -499,6 +499,89 @@ var _ = Describe("Placement RBAC at admission (ValidatingAdmissionPolicy, plain 
 	})
 })
 
+// grantPlaceInEveryNamespace lets user place into every namespace of the
+// named clusters (a ClusterRoleBinding with resourceNames), until the spec
+// ends: each such target is allowed, but not "every cluster in every
+// namespace", which the admission policies ask for beyond 20 targets.
+func grantPlaceInEveryNamespace(ctx context.Context, user string, clusters ...string) {
+	kube := kubernetes.NewForConfigOrDie(env.Management.RESTConfig())
+	role := &rbacv1.ClusterRole{
+		ObjectMeta: metav1.ObjectMeta{Name: "e2e-" + user + "-place-by-name"},
+		Rules:      []rbacv1.PolicyRule{{APIGroups: []string{"fed.meridian.io"}, Resources: []string{"kubernetesclusters"}, ResourceNames: clusters, Verbs: []string{"place"}}},
+	}
+	_, err := kube.RbacV1().ClusterRoles().Create(ctx, role, metav1.CreateOptions{})
+	Expect(err).NotTo(HaveOccurred())
+	binding := &rbacv1.ClusterRoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: role.Name},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role.Name},
+		Subjects:   []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: "User", Name: user}},
+	}
+	_, err = kube.RbacV1().ClusterRoleBindings().Create(ctx, binding, metav1.CreateOptions{})
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(func(ctx SpecContext) {
+		Expect(kube.RbacV1().ClusterRoleBindings().Delete(ctx, binding.Name, metav1.DeleteOptions{})).To(Succeed())
+		Expect(kube.RbacV1().ClusterRoles().Delete(ctx, role.Name, metav1.DeleteOptions{})).To(Succeed())
+	})
+}
+
+// tenantNamespaces is n namespace names, tenant-00 onwards.
+func tenantNamespaces(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("tenant-%02d", i)
+	}
+	return out
+}
+
+var _ = Describe("Placement RBAC beyond what admission checks one by one", func() {
+	It("checks each of 20 targets by name, and asks for the grant everywhere beyond 20", func(ctx SpecContext) {
+		cfg := env.Management.RESTConfig()
+		kube := kubernetes.NewForConfigOrDie(cfg)
+		_, err := kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "fed-many"}}, metav1.CreateOptions{})
+		if !apierrors.IsAlreadyExists(err) {
+			Expect(err).NotTo(HaveOccurred())
+		}
+		// frank keeps federated objects in fed-many and may place into
+		// every namespace of east, west and central, by name.
+		_, err = kube.RbacV1().Roles("fed-many").Create(ctx, &rbacv1.Role{
+			ObjectMeta: metav1.ObjectMeta{Name: "fed-editor"},
+			Rules:      []rbacv1.PolicyRule{{APIGroups: []string{"fed.meridian.io"}, Resources: []string{"federatedupstreams"}, Verbs: []string{"create"}}},
+		}, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		_, err = kube.RbacV1().RoleBindings("fed-many").Create(ctx, &rbacv1.RoleBinding{
+			ObjectMeta: metav1.ObjectMeta{Name: "frank"},
+			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: "fed-editor"},
+			Subjects:   []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: "User", Name: "frank"}},
+		}, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		grantPlaceInEveryNamespace(ctx, "frank", "east", "west", "central")
+
+		asFrank := rest.CopyConfig(cfg)
+		asFrank.Impersonate = rest.ImpersonationConfig{UserName: "frank"}
+		frank := dynamic.NewForConfigOrDie(asFrank).Resource(fedUpstreamsGVR).Namespace("fed-many")
+		upstream := func(clusters, namespaces []string) *unstructured.Unstructured {
+			u := federatedObject("FederatedUpstream", "many", map[string]any{
+				"template":  map[string]any{"spec": map[string]any{"kube": map[string]any{"serviceName": "svc", "serviceNamespace": "team-a", "servicePort": int64(80)}}},
+				"placement": placementOf(clusters, namespaces),
+			}, nil, nil)
+			u.SetNamespace("fed-many")
+			return u
+		}
+		dryRun := metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}}
+		three := []string{"east", "west", "central"}
+		Eventually(func() error {
+			_, err := frank.Create(ctx, upstream(three, tenantNamespaces(6)), dryRun)
+			return err
+		}).WithContext(ctx).WithTimeout(30*time.Second).Should(Succeed(), "18 targets, each allowed by name")
+		// Targets run cluster by cluster: north's are the 16th to 20th.
+		_, err = frank.Create(ctx, upstream(append(three, "north"), tenantNamespaces(5)), dryRun)
+		Expect(err).To(MatchError(ContainSubstring("frank may not place into cluster north, namespace tenant-00")), "the last checks are real checks")
+		_, err = frank.Create(ctx, upstream(three, tenantNamespaces(7)), dryRun)
+		Expect(err).To(MatchError(ContainSubstring(
+			`frank may not place into 21 targets: beyond 20, a placement needs verb "place" on every fed.meridian.io kubernetescluster in every namespace`)))
+	})
+})
+
 var _ = Describe("Controller HA: the leader killed mid-reconcile", func() {
 	It("the stand-by replica takes over and finishes: everything placed once, nothing orphaned", func(ctx SpecContext) {
 		Expect(meridian.RunController(ctx, env, meridianOptions)).To(Succeed(), "a second replica, as the Deployment runs")
