@@ -168,17 +168,10 @@ func New(schemes fedclient.FailoverSchemesGetter, mgmt dynamic.Interface, store 
 		UpdateFunc: func(o, n any) { c.upstreamChanged(o, n) },
 		DeleteFunc: func(o any) { c.upstreamChanged(nil, o) },
 	})
-	// A Gateway appearing or going may be an installation's own failover
-	// gateway, which the data plane then uses instead of one of its own.
-	gatewayChanged := func(o any) {
-		if m, err := apimeta.Accessor(unwrap(o)); err == nil {
-			c.enqueueIndexed(byCluster, m.GetLabels()[viewsv1alpha1.ClusterLabel])
-		}
-	}
 	_, _ = gatewayInf.AddEventHandler(toolscache.ResourceEventHandlerFuncs{
-		AddFunc:    gatewayChanged,
-		UpdateFunc: func(_, n any) { gatewayChanged(n) },
-		DeleteFunc: gatewayChanged,
+		AddFunc:    func(o any) { c.gatewayChanged(nil, o) },
+		UpdateFunc: c.gatewayChanged,
+		DeleteFunc: func(o any) { c.gatewayChanged(nil, o) },
 	})
 	_, _ = clusterInf.Informer().AddEventHandler(toolscache.ResourceEventHandlerFuncs{
 		AddFunc:    func(o any) { c.clusterChanged(o) },
@@ -248,6 +241,23 @@ func (c *Controller) upstreamChanged(old, cur any) {
 		return
 	}
 	c.enqueueIndexed(byUpstream, upstreamKey(cluster, u.Namespace, name))
+}
+
+// gatewayChanged requeues the schemes naming a Gateway's cluster when it
+// comes, goes, or its spec or owner changes: it may be an installation's
+// own failover gateway, which the data plane then uses instead of one of
+// its own.
+func (c *Controller) gatewayChanged(old, cur any) {
+	cur = unwrap(cur)
+	g, ok := cur.(*viewsv1alpha1.Gateway)
+	if !ok {
+		return
+	}
+	if o, ok := old.(*viewsv1alpha1.Gateway); ok && string(o.Spec) == string(g.Spec) &&
+		o.Annotations[fedv1alpha1.OwnerAnnotation] == g.Annotations[fedv1alpha1.OwnerAnnotation] {
+		return // Gloo's status of it changes nothing here
+	}
+	c.enqueueIndexed(byCluster, g.Labels[viewsv1alpha1.ClusterLabel])
 }
 
 func (c *Controller) clusterChanged(o any) {

@@ -21,7 +21,9 @@ import (
 	"k8s.io/client-go/dynamic"
 	dynamicfake "k8s.io/client-go/dynamic/fake"
 	clienttesting "k8s.io/client-go/testing"
+	toolscache "k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/record"
+	"k8s.io/client-go/util/workqueue"
 	"k8s.io/klog/v2"
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
@@ -525,5 +527,56 @@ func TestSecondSchemeForAPrimary(t *testing.T) {
 	e.eventually("the second's finalizer gone", func() bool { return !hasFinalizer(e.scheme("gloo-system", "second")) })
 	if got := e.member("east").spec("gloo-system", "blue")["failover"]; !reflect.DeepEqual(got, wanted(t, twoPriorities())) {
 		t.Errorf("the first scheme's spec.failover after the second's deletion: %v", got)
+	}
+}
+
+// A Gateway view whose status alone changed (Gloo rewrites statuses often)
+// concerns no scheme: synthesis reads its spec and owner only. One that
+// comes, goes, or whose spec or owner changes requeues the schemes naming
+// its cluster.
+func TestGatewayStatusAloneRequeuesNothing(t *testing.T) {
+	schemes := toolscache.NewIndexer(toolscache.MetaNamespaceKeyFunc, schemeIndexers)
+	if err := schemes.Add(twoPriorities()); err != nil {
+		t.Fatal(err)
+	}
+	c := &Controller{inputs: &informerInputs{schemes: schemes},
+		queue: workqueue.NewTypedRateLimitingQueue(workqueue.DefaultTypedControllerRateLimiter[string]())}
+	defer c.queue.ShutDown()
+	gw := &viewsv1alpha1.Gateway{ObjectMeta: metav1.ObjectMeta{Name: "west.gateway-proxy-failover", Namespace: "gloo-system", ResourceVersion: "1",
+		Labels: map[string]string{viewsv1alpha1.ClusterLabel: "west"}},
+		Spec: viewsv1alpha1.RawJSON(`{"bindPort":15443}`), Status: viewsv1alpha1.RawJSON(`{"statuses":{"gloo-system":{"state":0}}}`)}
+	requeued := func(old, cur any) int {
+		c.gatewayChanged(old, cur)
+		n := c.queue.Len()
+		for c.queue.Len() > 0 {
+			k, _ := c.queue.Get()
+			c.queue.Done(k)
+			c.queue.Forget(k)
+		}
+		return n
+	}
+	statusOnly := gw.DeepCopy()
+	statusOnly.ResourceVersion, statusOnly.Status = "2", viewsv1alpha1.RawJSON(`{"statuses":{"gloo-system":{"state":1}}}`)
+	specChanged := gw.DeepCopy()
+	specChanged.ResourceVersion, specChanged.Spec = "3", viewsv1alpha1.RawJSON(`{"bindPort":15444}`)
+	owned := gw.DeepCopy()
+	owned.ResourceVersion, owned.Annotations = "4", map[string]string{fedv1alpha1.OwnerAnnotation: "FederatedGateway/meridian-system/x"}
+	elsewhere := gw.DeepCopy()
+	elsewhere.Labels = map[string]string{viewsv1alpha1.ClusterLabel: "north"}
+	for _, c := range []struct {
+		what     string
+		old, cur any
+		want     int
+	}{
+		{"status only", gw, statusOnly, 0},
+		{"spec", gw, specChanged, 1},
+		{"owner", gw, owned, 1},
+		{"added", nil, gw, 1},
+		{"deleted, as a tombstone", nil, toolscache.DeletedFinalStateUnknown{Key: "gloo-system/west.gateway-proxy-failover", Obj: gw}, 1},
+		{"in a cluster no scheme names", nil, elsewhere, 0},
+	} {
+		if got := requeued(c.old, c.cur); got != c.want {
+			t.Errorf("%s: %d schemes requeued, want %d", c.what, got, c.want)
+		}
 	}
 }
