@@ -3,10 +3,12 @@ package failover
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -87,7 +89,39 @@ type Controller struct {
 	last     lastInForce
 	synced   []toolscache.InformerSynced
 	queue    workqueue.TypedRateLimitingInterface[string]
+	writing  clusterClaims
 }
+
+// clusterClaims are the clusters a worker is writing to now. One write per
+// cluster at a time: a cluster that hangs holds one worker, never all of
+// them, and the schemes of other clusters go on.
+type clusterClaims struct {
+	mu sync.Mutex
+	m  map[string]bool
+}
+
+func (c *clusterClaims) claim(cluster string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m[cluster] {
+		return false
+	}
+	if c.m == nil {
+		c.m = map[string]bool{}
+	}
+	c.m[cluster] = true
+	return true
+}
+
+func (c *clusterClaims) release(cluster string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.m, cluster)
+}
+
+// errClusterBusy is writePrimary's answer while another worker writes to
+// the same cluster: try again later.
+var errClusterBusy = errors.New("another write to the cluster is in flight")
 
 // New wires the controller to its informers: the schemes (of every
 // namespace), the registrations (of the federation namespace), and the
@@ -356,9 +390,18 @@ func (c *Controller) reconcile(ctx context.Context, key string) (retry bool, err
 	}
 	st.Priorities, st.Targets, st.PriorityCount = r.Priorities, r.Targets, int32(len(r.Priorities))
 	if !c.viewHolds(s.Spec.Primary, r.Failover) {
+		if _, reachable, why := c.inputs.Cluster(s.Spec.Primary.ClusterName); !reachable {
+			// Not dialed: the registration's health check says it would
+			// not answer. Its change of state requeues the scheme.
+			st.State = fedv1alpha1.FailoverPending
+			st.Message = fmt.Sprintf("the primary's cluster %s is unreachable (%s): spec.failover is written when it answers", s.Spec.Primary.ClusterName, why)
+			return false, c.setStatus(ctx, s, st)
+		}
 		err = c.writePrimary(ctx, s.Spec.Primary, r.Failover)
 	}
 	switch {
+	case errors.Is(err, errClusterBusy):
+		return true, nil
 	case apierrors.IsConflict(err):
 		// Someone changed the Upstream between the read and the write:
 		// read and write again (never left Failed for it).
@@ -480,6 +523,10 @@ func (c *Controller) viewHolds(p fedv1alpha1.FailoverPrimary, f *gloov1.Failover
 // as precondition, so it never creates the Upstream, and a change made in
 // between is a conflict to read again, not something overwritten.
 func (c *Controller) writePrimary(ctx context.Context, p fedv1alpha1.FailoverPrimary, f *gloov1.Failover) error {
+	if !c.writing.claim(p.ClusterName) {
+		return errClusterBusy
+	}
+	defer c.writing.release(p.ClusterName)
 	ctx, cancel := context.WithTimeout(ctx, c.opts.WriteTimeout)
 	defer cancel()
 	ri, err := c.upstreamsIn(p.ClusterName, p.Namespace)

@@ -580,3 +580,62 @@ func TestGatewayStatusAloneRequeuesNothing(t *testing.T) {
 		}
 	}
 }
+
+// A primary's cluster that hangs holds at most one worker: the schemes of
+// other primaries' clusters are carried out meanwhile, with the default
+// number of workers, however many schemes the hung cluster has.
+func TestAHungPrimaryClusterStallsNoOtherCluster(t *testing.T) {
+	e := newEnv(t, Options{})
+	release := make(chan struct{})
+	var hung atomic.Int32
+	e.member("east").setHook(func(string) error {
+		hung.Add(1)
+		<-release
+		return fmt.Errorf("east did not answer")
+	})
+	t.Cleanup(func() { close(release) })
+	for _, p := range []struct{ cluster, name string }{{"east", "navy"}, {"west", "lime"}} {
+		e.member(p.cluster).put("gloo-system", p.name, withHealthChecks)
+		if err := e.fed.Tracker().Add(upstream(p.cluster, "gloo-system", p.name, withHealthChecks)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.create(twoPriorities()) // east's blue
+	navy := twoPriorities()
+	navy.Name, navy.Spec.Primary.Name = "navy", "navy"
+	e.create(navy)
+	e.eventually("both of east's schemes to be tried", func() bool { return hung.Load() >= 1 })
+	lime := scheme(group(target("central", nil, "gloo-system/red")))
+	lime.Name, lime.Spec.Primary = "lime", fedv1alpha1.FailoverPrimary{ClusterName: "west", Namespace: "gloo-system", Name: "lime"}
+	e.create(lime)
+	e.eventually("west's scheme Accepted while east hangs", func() bool { return e.state("gloo-system", "lime").State == fedv1alpha1.FailoverAccepted })
+	if f, _, _ := unstructured.NestedMap(e.member("west").spec("gloo-system", "lime"), "failover"); f == nil {
+		t.Error("west's primary has no spec.failover")
+	}
+}
+
+// A primary whose cluster is known to be unreachable is not dialed: the
+// scheme is Pending, saying why, until the cluster is back.
+func TestAnUnreachablePrimaryIsNotDialed(t *testing.T) {
+	e := newEnv(t, Options{})
+	var requests atomic.Int32
+	e.member("east").setHook(func(string) error { requests.Add(1); return nil })
+	kc := kubernetesCluster("east")
+	kc.Status.Conditions[0].Status, kc.Status.Conditions[0].Message = metav1.ConditionFalse, "health check timed out"
+	if _, err := e.fed.FedV1alpha1().KubernetesClusters(fedNamespace).UpdateStatus(context.Background(), kc, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	e.create(twoPriorities())
+	e.eventually("Pending", func() bool {
+		st := e.state("gloo-system", "blue")
+		return st.State == fedv1alpha1.FailoverPending && strings.Contains(st.Message, "the primary's cluster east is unreachable (health check timed out)")
+	})
+	if n := requests.Load(); n != 0 {
+		t.Errorf("%d requests to the unreachable primary's cluster", n)
+	}
+	kc.Status.Conditions[0].Status = metav1.ConditionTrue
+	if _, err := e.fed.FedV1alpha1().KubernetesClusters(fedNamespace).UpdateStatus(context.Background(), kc, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	e.eventually("Accepted once east is back", func() bool { return e.state("gloo-system", "blue").State == fedv1alpha1.FailoverAccepted })
+}
