@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/sync/singleflight"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -84,8 +83,8 @@ type Connection struct {
 		deployments, daemonSets, services, pods, nodes toolscache.SharedIndexInformer
 	}
 
-	// live shares one in-flight live list per kind among consistent readers.
-	live singleflight.Group
+	// live shares the live lists of each kind among consistent readers.
+	live liveFlights
 
 	metaOnce sync.Once
 	meta     metadata.Interface

@@ -3,6 +3,7 @@ package member
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -24,33 +25,103 @@ type liveList struct {
 
 // LiveVersions lists one Gloo kind on the member, live (a consistent read
 // from the member's etcd), metadata only: the resourceVersion of every
-// object by its member namespace and name, and the list's resourceVersion. Consistent reads of
-// the views use it to confirm that the cache holds the member's current
-// state. Concurrent callers for one kind share one list of the member, so
-// the member's load does not grow with the number of readers; the list runs
-// until the deadline of the caller that started it, and a caller that gives
+// object by its member namespace and name, and the list's resourceVersion.
+// Consistent reads of the views use it to confirm that the cache holds the
+// member's current state. Concurrent callers for one kind share lists of
+// the member, so the member's load does not grow with the number of
+// readers: a caller is answered by a list that began after it called (one
+// already running may predate a write the caller saw acknowledged), so
+// callers that come while a list runs share the next one. A list runs
+// until the latest deadline of the callers sharing it; a caller that gives
 // up earlier leaves it running for the others. The map returned is shared:
 // do not modify it.
 func (c *Connection) LiveVersions(ctx context.Context, k viewsv1alpha1.GlooKind) (map[viewsv1alpha1.ObjectRef]uint64, uint64, error) {
-	ch := c.live.DoChan(k.Kind, func() (any, error) {
-		shared := context.WithoutCancel(ctx)
-		if deadline, ok := ctx.Deadline(); ok {
-			var cancel context.CancelFunc
-			shared, cancel = context.WithDeadline(shared, deadline)
-			defer cancel()
-		}
-		versions, rv, err := c.liveVersions(shared, k)
+	f := c.live.join(ctx, k.Kind, func(ctx context.Context) (liveList, error) {
+		versions, rv, err := c.liveVersions(ctx, k)
 		return liveList{versions, rv}, err
 	})
 	select {
-	case res := <-ch:
-		if res.Err != nil {
-			return nil, 0, res.Err
+	case <-f.done:
+		if f.err != nil {
+			return nil, 0, f.err
 		}
-		l := res.Val.(liveList)
-		return l.versions, l.rv, nil
+		return f.val.versions, f.val.rv, nil
 	case <-ctx.Done():
 		return nil, 0, ctx.Err()
+	}
+}
+
+// liveFlights are the live lists of each kind: the one running, and the
+// one that starts when it ends, which callers that came meanwhile share.
+type liveFlights struct {
+	mu      sync.Mutex
+	running map[string]*liveFlight
+	next    map[string]*liveFlight
+}
+
+type liveFlight struct {
+	run  func(context.Context) (liveList, error)
+	done chan struct{}
+	val  liveList
+	err  error
+	// deadline is the latest of its callers' (zero: one had none).
+	deadline    time.Time
+	hasDeadline bool
+}
+
+// join returns the flight that answers a caller coming now: a new one if
+// none runs, else the next one (started when the running one ends).
+func (g *liveFlights) join(ctx context.Context, key string, run func(context.Context) (liveList, error)) *liveFlight {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.running == nil {
+		g.running, g.next = map[string]*liveFlight{}, map[string]*liveFlight{}
+	}
+	f := g.running[key]
+	start := f == nil
+	if !start {
+		f = g.next[key]
+	}
+	if f == nil {
+		f = &liveFlight{run: run, done: make(chan struct{}), hasDeadline: true}
+		if start {
+			g.running[key] = f
+		} else {
+			g.next[key] = f
+		}
+	}
+	if d, ok := ctx.Deadline(); !ok {
+		f.hasDeadline = false
+	} else if d.After(f.deadline) {
+		f.deadline = d
+	}
+	if start {
+		go g.fly(key, f)
+	}
+	return f
+}
+
+// fly runs f, then the flight its callers' successors wait for, if any.
+func (g *liveFlights) fly(key string, f *liveFlight) {
+	for f != nil {
+		g.mu.Lock()
+		ctx, cancel := context.Background(), context.CancelFunc(func() {})
+		if f.hasDeadline {
+			ctx, cancel = context.WithDeadline(ctx, f.deadline)
+		}
+		g.mu.Unlock()
+		f.val, f.err = f.run(ctx)
+		cancel()
+		g.mu.Lock()
+		close(f.done)
+		f = g.next[key]
+		delete(g.next, key)
+		if f == nil {
+			delete(g.running, key)
+		} else {
+			g.running[key] = f
+		}
+		g.mu.Unlock()
 	}
 }
 

@@ -2,6 +2,7 @@ package member
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -99,5 +100,61 @@ func TestALiveReaderGivingUpDoesNotFailTheOthers(t *testing.T) {
 	wg.Wait()
 	if other != nil {
 		t.Fatalf("the patient reader failed with the impatient one: %v", other)
+	}
+}
+
+// A consistent read must see every write finished before it began: a
+// reader that comes while a list is in flight is answered by a list that
+// the member received after the reader came, never by the one already
+// running (whose resourceVersion may predate a write the reader saw
+// acknowledged). Readers that come during one list still share the next.
+func TestALateReaderIsAnsweredByAListThatStartedAfterIt(t *testing.T) {
+	var revision, lists atomic.Int64
+	revision.Store(100)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rv := revision.Load() // the member's state as the list reads it
+		lists.Add(1)
+		time.Sleep(300 * time.Millisecond)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = fmt.Fprintf(w, `{"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1","metadata":{"resourceVersion":"%d"},"items":[]}`, rv)
+	}))
+	t.Cleanup(srv.Close)
+	c := NewConnection("east", &rest.Config{Host: srv.URL, QPS: 50, Burst: 100}, Sinks{}, Options{}, klog.Background())
+	k := upstreamKind(t)
+	read := func() (uint64, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_, rv, err := c.LiveVersions(ctx, k)
+		return rv, err
+	}
+	first := make(chan uint64, 1)
+	go func() { rv, _ := read(); first <- rv }()
+	for lists.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	revision.Store(200) // a write, acknowledged, after the first list began
+	var wg sync.WaitGroup
+	late := make(chan uint64, 20)
+	for range 20 {
+		wg.Go(func() {
+			rv, err := read()
+			if err != nil {
+				t.Error(err)
+			}
+			late <- rv
+		})
+	}
+	wg.Wait()
+	close(late)
+	if rv := <-first; rv != 100 {
+		t.Errorf("the first reader got %d", rv)
+	}
+	for rv := range late {
+		if rv < 200 {
+			t.Fatalf("a reader that came after a write got a list from before it (resourceVersion %d)", rv)
+		}
+	}
+	if n := lists.Load(); n != 2 {
+		t.Errorf("%d lists of the member: the 20 late readers should share one", n)
 	}
 }
