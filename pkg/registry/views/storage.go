@@ -133,6 +133,21 @@ func redact(o runtime.Object, mayRead func(resource, namespace string) bool) run
 	return o
 }
 
+// waitFor returns a snapshot that has reached at, taken again while the
+// cache gets there, for at most listWaitForFresh; reached is false when it
+// did not.
+func (r *REST) waitFor(ctx context.Context, keep func(cluster string, o cache.Object) bool, items []cache.Object, vector, at cache.Vector) (_ []cache.Object, _ cache.Vector, reachedIt bool) {
+	deadline := time.Now().Add(listWaitForFresh)
+	for !reached(vector, at) {
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return items, vector, false
+		}
+		time.Sleep(20 * time.Millisecond)
+		items, vector = r.source.Snapshot(keep)
+	}
+	return items, vector, true
+}
+
 // continueToken is the state of a paginated list: the position of the first
 // page (so every page and the following watch share it) and the last key served.
 type continueToken struct {
@@ -180,8 +195,16 @@ func (r *REST) List(ctx context.Context, opts *metainternalversion.ListOptions) 
 	}
 	items, vector := r.source.Snapshot(keep)
 	if token.RV != "" {
-		if tv, _ := cache.DecodeVector(token.RV); vector.Comparable(tv) != nil {
-			return nil, apierrors.NewResourceExpired(fmt.Sprintf("%v: start the list again without the continue token", vector.Comparable(tv)))
+		tv, _ := cache.DecodeVector(token.RV)
+		if err := vector.Comparable(tv); err != nil {
+			return nil, apierrors.NewResourceExpired(fmt.Sprintf("%v: start the list again without the continue token", err))
+		}
+		// The pages share the first page's position: a cache behind it (a
+		// replica other than the first page's) would leave out what that
+		// position holds, and the watch that follows would not bring it.
+		var reachedIt bool
+		if items, vector, reachedIt = r.waitFor(ctx, keep, items, vector, tv); !reachedIt {
+			return nil, apierrors.NewResourceExpired("the views here have not reached the continue token's position yet: start the list again without the continue token")
 		}
 	}
 	if at != nil {
@@ -193,20 +216,16 @@ func (r *REST) List(ctx context.Context, opts *metainternalversion.ListOptions) 
 		// NotOlderThan (the default for a resourceVersion): state at least
 		// as new, waiting a moment for the cache to get there, as
 		// kube-apiserver's watch cache does.
-		deadline := time.Now().Add(listWaitForFresh)
-		for !reached(vector, at) {
-			if time.Now().After(deadline) || ctx.Err() != nil {
-				// With the cause kube-apiserver gives, so that client-go's
-				// reflector relists instead of asking again for the same
-				// resourceVersion.
-				tooLarge := apierrors.NewTimeoutError(fmt.Sprintf("the views have not reached resourceVersion %s yet", opts.ResourceVersion), 1)
-				tooLarge.ErrStatus.Details.Causes = append(tooLarge.ErrStatus.Details.Causes, metav1.StatusCause{
-					Type: metav1.CauseTypeResourceVersionTooLarge, Message: "Too large resource version",
-				})
-				return nil, tooLarge
-			}
-			time.Sleep(20 * time.Millisecond)
-			items, vector = r.source.Snapshot(keep)
+		var reachedIt bool
+		if items, vector, reachedIt = r.waitFor(ctx, keep, items, vector, at); !reachedIt {
+			// With the cause kube-apiserver gives, so that client-go's
+			// reflector relists instead of asking again for the same
+			// resourceVersion.
+			tooLarge := apierrors.NewTimeoutError(fmt.Sprintf("the views have not reached resourceVersion %s yet", opts.ResourceVersion), 1)
+			tooLarge.ErrStatus.Details.Causes = append(tooLarge.ErrStatus.Details.Causes, metav1.StatusCause{
+				Type: metav1.CauseTypeResourceVersionTooLarge, Message: "Too large resource version",
+			})
+			return nil, tooLarge
 		}
 		if opts.ResourceVersionMatch == metav1.ResourceVersionMatchExact && vector.Restrict(allowed).Encode() != at.Encode() {
 			// The views keep no past snapshots to serve an older state from.

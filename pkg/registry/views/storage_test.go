@@ -302,3 +302,39 @@ func TestListAtAnotherReplicasPositionIsGone(t *testing.T) {
 		t.Errorf("list at this replica's own position: %v", err)
 	}
 }
+
+// A page after the first, asked of a replica whose cache is behind the
+// token's position (the other replica served the first page), waits for
+// the cache to get there, or answers 410 so the client lists again: it
+// never serves a page that lacks objects the first page's position holds.
+func TestAContinuedPageOnAReplicaBehindWaitsOr410(t *testing.T) {
+	ahead, aheadStore := upstreamREST(t, Deps{}, map[string][]cache.Object{"east": {upstreamView("east", "prod", "a")}})
+	aheadStore.Upsert("east", upstreamView("east", "prod", "b"), 11)
+	aheadStore.Upsert("east", upstreamView("east", "prod", "c"), 12)
+	ctx := requestContext("")
+	first, err := ahead.List(ctx, &metainternalversion.ListOptions{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := first.(*viewsv1alpha1.UpstreamList).Continue
+	if token == "" {
+		t.Fatal("no continue token")
+	}
+	behind, behindStore := upstreamREST(t, Deps{}, map[string][]cache.Object{"east": {upstreamView("east", "prod", "a")}})
+	_, err = behind.List(ctx, &metainternalversion.ListOptions{Limit: 1, Continue: token})
+	if !apierrors.IsResourceExpired(err) && !apierrors.IsGone(err) {
+		t.Fatalf("a replica that does not reach the token's position: want 410, got %v", err)
+	}
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		behindStore.Upsert("east", upstreamView("east", "prod", "b"), 11)
+		behindStore.Upsert("east", upstreamView("east", "prod", "c"), 12)
+	}()
+	page, err := behind.List(ctx, &metainternalversion.ListOptions{Limit: 1, Continue: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := names(t, page); fmt.Sprint(got) != "[prod/east.b]" {
+		t.Errorf("once the replica gets there: %v", got)
+	}
+}
