@@ -28,6 +28,11 @@ const SecretWriterClusterRole = "meridian-member-secret-writer"
 // place; the controller recognises the refusal by it.
 const ForeignSecretMessage = "this Secret was not placed by Meridian"
 
+// OtherOwnerMessage is how the member's admission policy refuses a write
+// that would change a Secret's owner mark: the Secret is another federated
+// object's. The controller recognises the refusal by it.
+const OtherOwnerMessage = "this Secret belongs to another federated object"
+
 // clusterLabel and grantLabel find what registration granted for one
 // cluster (the Secret RoleBindings), to change or remove it later.
 const (
@@ -91,7 +96,7 @@ func secretPolicy(cluster, remoteNamespace string) (*admissionregistrationv1.Val
 				},
 				{
 					Expression: fmt.Sprintf("request.operation != 'UPDATE' || oldObject.metadata.annotations[%s] == object.metadata.annotations[%s]", owner, owner),
-					Message:    "this Secret belongs to another federated object: Meridian leaves it untouched",
+					Message:    OtherOwnerMessage + ": Meridian leaves it untouched",
 					Reason:     &forbidden,
 				},
 				{

@@ -1,6 +1,7 @@
 package placement
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -98,4 +99,131 @@ func reads(m *fakeMember) int {
 		}
 	}
 	return n
+}
+
+// strictOwnerPolicy is the members' admission policy on Secrets as
+// registration installs it: Meridian's writes need the owner mark on the
+// object (and on the old one, if any) and may not change its value; its
+// deletes need the mark on the object, whatever its value.
+func strictOwnerPolicy(m *fakeMember) {
+	refuse := func(name, why string) error {
+		return apierrors.NewForbidden(schema.GroupResource{Resource: "secrets"}, name,
+			errFromString("ValidatingAdmissionPolicy 'meridian-member-east-secrets' denied request: "+why))
+	}
+	m.setHook(func(a clienttesting.Action) error {
+		if a.GetResource().Resource != "secrets" {
+			return nil
+		}
+		var name string
+		var written map[string]string // the owner marks the write sets (nil: a delete)
+		switch a := a.(type) {
+		case clienttesting.PatchActionImpl:
+			name = a.GetName()
+			var patch struct {
+				Metadata struct {
+					Annotations map[string]string `json:"annotations"`
+				} `json:"metadata"`
+			}
+			if err := json.Unmarshal(a.GetPatch(), &patch); err != nil {
+				return err
+			}
+			written = patch.Metadata.Annotations
+			if written == nil {
+				written = map[string]string{}
+			}
+		case clienttesting.DeleteActionImpl:
+			name = a.GetName()
+		default:
+			return nil
+		}
+		o, err := m.Tracker().Get(a.GetResource(), a.GetNamespace(), name)
+		if err != nil {
+			if written != nil && written[OwnerAnnotation] == "" {
+				return refuse(name, registration.ForeignSecretMessage)
+			}
+			return nil
+		}
+		cur := o.(*unstructured.Unstructured).GetAnnotations()[OwnerAnnotation]
+		switch {
+		case cur == "":
+			return refuse(name, registration.ForeignSecretMessage)
+		case written != nil && written[OwnerAnnotation] != "" && written[OwnerAnnotation] != cur:
+			return refuse(name, "a Secret's owner may not change")
+		}
+		return nil
+	})
+}
+
+// Two FederatedSecrets that place the same Secret: the second is refused
+// by the member (its owner mark would change), and deleting it, or
+// narrowing it away, leaves the first's Secret alone, although the
+// member's policy would let Meridian delete any Secret that carries an
+// owner mark.
+func TestASecretRefusedForAnotherOwnerIsNeverDeletedForThisOne(t *testing.T) {
+	e := newTestEnvWithKinds(t, func(k Kind) Kind {
+		if k.Secret {
+			k.Access = WriteOnly
+		}
+		return k
+	}, "east")
+	strictOwnerPolicy(e.member("east"))
+	named := func(fedName string) *unstructured.Unstructured {
+		u := fedSecret(fedName, []string{"east"}, []string{"x"})
+		u.Object["spec"].(map[string]any)["template"].(map[string]any)["metadata"] = map[string]any{"name": "tls"}
+		return u
+	}
+	e.create(named("first"))
+	e.eventually("first placed", func() bool { return states(e.status(secretKind, "first"))["east/x"] == fedv1alpha1.PlacementPlaced })
+	for _, narrow := range []bool{true, false} {
+		e.create(named("second"))
+		e.eventually("second refused", func() bool { return states(e.status(secretKind, "second"))["east/x"] == fedv1alpha1.PlacementFailed })
+		if narrow {
+			e.edit(secretKind, "second", func(u *unstructured.Unstructured) {
+				u.Object["spec"].(map[string]any)["placement"] = map[string]any{"clusters": []any{"east"}, "namespaces": []any{"y"}}
+			})
+			e.eventually("second narrowed", func() bool { _, ok := states(e.status(secretKind, "second"))["east/x"]; return !ok })
+		}
+		e.remove(secretKind, "second")
+		e.eventually("second deleted", func() bool { return e.gone(secretKind, "second") })
+		got, err := e.member("east").get(secrets, "x", "tls")
+		if err != nil || got.GetAnnotations()[OwnerAnnotation] != ownerRef(secretKind, "fed", "first") {
+			t.Fatalf("narrow %v: the first's Secret: %v %v", narrow, got, err)
+		}
+	}
+}
+
+// A FederatedSecret's template changing rewrites its Secret in the member,
+// without a read.
+func TestASecretFollowsItsTemplateBlind(t *testing.T) {
+	e := newTestEnvWithKinds(t, func(k Kind) Kind {
+		if k.Secret {
+			k.Access = WriteOnly
+		}
+		return k
+	}, "east")
+	strictOwnerPolicy(e.member("east"))
+	e.create(fedSecret("tls", []string{"east"}, []string{"x"}))
+	data := func() any { // read past the member's API, so not counted as Meridian's
+		got, err := e.member("east").Tracker().Get(secrets, "x", "tls")
+		if err != nil {
+			return nil
+		}
+		return got.(*unstructured.Unstructured).Object["data"].(map[string]any)["key"]
+	}
+	e.eventually("placed", func() bool { return data() == "dmFsdWU=" })
+	e.edit(secretKind, "tls", func(u *unstructured.Unstructured) {
+		u.Object["spec"].(map[string]any)["template"].(map[string]any)["data"] = map[string]any{"key": "bmV3"}
+	})
+	e.eventually("rewritten", func() bool { return data() == "bmV3" })
+	e.eventually("Placed at the new generation", func() bool {
+		for _, p := range e.status(secretKind, "tls").Placements {
+			if p.State == fedv1alpha1.PlacementPlaced && p.ObservedGeneration == 2 {
+				return true
+			}
+		}
+		return false
+	})
+	if n := reads(e.member("east")); n != 0 {
+		t.Errorf("%d reads of Secrets", n)
+	}
 }

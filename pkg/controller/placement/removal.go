@@ -2,11 +2,13 @@ package placement
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
@@ -77,7 +79,7 @@ func (c *Controller) removeFrom(ctx context.Context, f *federated, kc *fedv1alph
 // edited away), after the read is never deleted; it is judged again.
 func deleteOwned(ctx context.Context, k Kind, ri dynamic.ResourceInterface, name, ref string) error {
 	if k.Access == WriteOnly {
-		return deleteBlind(ctx, ri, name)
+		return deleteBlind(ctx, ri, name, ref)
 	}
 	for attempt := 0; ; attempt++ {
 		cur, err := ri.Get(ctx, name, metav1.GetOptions{})
@@ -103,15 +105,39 @@ func deleteOwned(ctx context.Context, k Kind, ri dynamic.ResourceInterface, name
 	}
 }
 
-// deleteBlind deletes an object of a WriteOnly kind by name, without
-// reading it: the member's admission policy refuses Meridian's delete of an
-// object without Meridian's owner annotation (registration's
-// ForeignSecretMessage), and that refusal means it is not Meridian's to
-// delete: left untouched, as for any kind.
-func deleteBlind(ctx context.Context, ri dynamic.ResourceInterface, name string) error {
-	err := ri.Delete(ctx, name, metav1.DeleteOptions{})
-	if err == nil || apierrors.IsNotFound(err) || apierrors.IsForbidden(err) && strings.Contains(err.Error(), registration.ForeignSecretMessage) {
+// deleteBlind deletes an object of a WriteOnly kind, which Meridian may
+// not read, if it is ref's. The member's admission policy refuses
+// Meridian's delete of an object without an owner annotation, whatever
+// its value, so first a merge patch sets ref as the owner: the policy
+// refuses changing an owner, so that patch succeeds only on an object
+// that is ref's already (changing nothing), and its answer gives the UID
+// the delete then requires. A refusal of either means the object is not
+// ref's to delete: left untouched, as for any kind. A merge patch never
+// creates an object that is not there.
+func deleteBlind(ctx context.Context, ri dynamic.ResourceInterface, name, ref string) error {
+	mark, err := json.Marshal(map[string]any{"metadata": map[string]any{"annotations": map[string]string{OwnerAnnotation: ref}}})
+	if err != nil {
+		return err
+	}
+	cur, err := ri.Patch(ctx, name, types.MergePatchType, mark, metav1.PatchOptions{FieldManager: FieldManager})
+	switch {
+	case apierrors.IsNotFound(err), notOurs(err):
+		return nil
+	case err != nil:
+		return err
+	}
+	uid := cur.GetUID()
+	err = ri.Delete(ctx, name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}})
+	if err == nil || apierrors.IsNotFound(err) || notOurs(err) || apierrors.IsConflict(err) {
+		// A conflict: replaced since the patch, so not the object judged.
 		return nil
 	}
 	return err
+}
+
+// notOurs reports whether the member's admission policy refused a write or
+// deletion because the object is not Meridian's, or another federated
+// object's.
+func notOurs(err error) bool {
+	return apierrors.IsForbidden(err) && (strings.Contains(err.Error(), registration.ForeignSecretMessage) || strings.Contains(err.Error(), registration.OtherOwnerMessage))
 }
