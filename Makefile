@@ -84,7 +84,7 @@ fuzz: ## Run every fuzz target for FUZZTIME each (10s by default: FUZZTIME=2m fo
 	done
 
 .PHONY: fuzz-short
-fuzz-short: ## make fuzz with FUZZTIME_SHORT (4s) per target: what make test runs (about 2 minutes for 14 targets, builds cached).
+fuzz-short: ## make fuzz with FUZZTIME_SHORT (4s) per target: what make test runs (about 2 minutes for all targets, builds cached).
 	$(MAKE) fuzz FUZZTIME=$(FUZZTIME_SHORT)
 
 .PHONY: e2e

@@ -264,5 +264,5 @@ func (r concurrentResult) report(out io.Writer, c config, cmd, date string) {
 			fmt.Fprintf(out, "First error of the %s: %v\n\n", e.who, e.err)
 		}
 	}
-	fmt.Fprintf(out, "A consistent list of the views asks every member for the resourceVersions of its Upstreams (a metadata-only LIST) and serves the cache once it holds at least that; concurrent lists share one such LIST per member in flight, so the members' load does not grow with the number of clients.\n\n")
+	fmt.Fprintf(out, "A consistent list of the views asks every member for the resourceVersions of its Upstreams (a metadata-only LIST) and serves the cache once it holds at least that; concurrent lists share such LISTs (a list is answered by one that began after it did; lists that come while one runs share the next), so the members' load does not grow with the number of clients.\n\n")
 }

@@ -4,9 +4,8 @@
 // (GlooInstances computed per member) and the federation cache that the
 // aggregated API server's registry serves from.
 //
-// Member clusters feed the federation cache, which the registry serves over
-// HTTP. The path is not yet strictly one way: discovery (member.Connection's
-// recomputeInstances) reads a member's Gloo objects back out of the cache and
-// strips the view name's cluster prefix again, rather than keeping what it
-// needs itself.
+// Data flows one way: member connections publish what they watch into the
+// federation cache's sinks, and keep what discovery needs of each member
+// themselves; the registry serves the cache over HTTP and never writes
+// back.
 package federation

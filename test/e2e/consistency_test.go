@@ -3,8 +3,10 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -230,8 +232,23 @@ var _ = Describe("Consistency", func() {
 		}
 		sort.Strings(wantKeys)
 
-		paged := trackUpstreams(ctx, views(), "north", func(o *metav1.ListOptions) { o.Limit = 1 })
+		// The informer lists page by page: its client declines watch-list
+		// (which would stream the initial state and page nothing), and
+		// the pages it asks for are counted.
+		var continued atomic.Int32
+		client := views(func(c *rest.Config) {
+			c.Wrap(func(rt http.RoundTripper) http.RoundTripper {
+				return roundTripperFunc(func(r *http.Request) (*http.Response, error) {
+					if r.URL.Query().Get("continue") != "" && strings.HasSuffix(r.URL.Path, "/upstreams") {
+						continued.Add(1)
+					}
+					return rt.RoundTrip(r)
+				})
+			})
+		})
+		paged := trackUpstreams(ctx, listingOnly{client}, "north", func(o *metav1.ListOptions) { o.Limit = 1 })
 		converged(ctx, north, 30*time.Second, paged)
+		Expect(int(continued.Load())).To(BeNumerically(">=", len(want)-1), "the informer listed one object per page")
 
 		out, err := kubectl(ctx, env.Management.Kubeconfig, "get", "upstreams.views.meridian.io", "-A", "--chunk-size=1",
 			"-l", viewsv1alpha1.ClusterLabel+"=north", "-o", "custom-columns=NS:.metadata.namespace,NAME:.metadata.name", "--no-headers")
@@ -246,3 +263,14 @@ var _ = Describe("Consistency", func() {
 		Expect(listed).To(Equal(wantKeys), "kubectl --chunk-size=1 lists every object once")
 	}, SpecTimeout(2*time.Minute))
 })
+
+// listingOnly is a clientset whose informers list, and so page, the
+// initial state rather than stream it through a watch (client-go's
+// watch-list, on by default, ignores the page size).
+type listingOnly struct{ meridianclient.Interface }
+
+func (listingOnly) IsWatchListSemanticsUnSupported() bool { return true }
+
+type roundTripperFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripperFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
