@@ -81,6 +81,9 @@ var _ = Describe("Faults", func() {
 			slices.Sort(out)
 			return out
 		}
+		// And a checker (see tracker): it follows every event, and tells
+		// of one lost, repeated or out of place.
+		checker := trackUpstreams(ctx, views(), "west", nil)
 		want := memberUpstreams(ctx, west)
 		Expect(want).NotTo(BeEmpty())
 		Eventually(func(g Gomega) {
@@ -128,8 +131,10 @@ var _ = Describe("Faults", func() {
 				g.Expect(warns).NotTo(ContainElement(ContainSubstring("cluster west")), "resourceVersion %q", rv)
 			}
 			g.Expect(informed()).To(Equal(want), "the informer holds every west Upstream again")
+			g.Expect(checker.state()).To(Equal(memberTruth(ctx, west)), "the checker holds west's content, specs included")
 		}).WithContext(ctx).WithTimeout(20 * time.Second).WithPolling(250 * time.Millisecond).Should(Succeed())
 		AddReportEntry("views complete after west answered again", time.Since(back).Round(100*time.Millisecond).String())
+		Expect(checker.problems()).To(BeEmpty(), "events the checker got that did not fit what it held")
 
 		Eventually(func(g Gomega) {
 			kc, err := views().FedV1alpha1().KubernetesClusters(devenv.MeridianNamespace).Get(ctx, "west", metav1.GetOptions{})
