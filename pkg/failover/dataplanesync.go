@@ -7,6 +7,7 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -227,10 +228,29 @@ func placementProblem(generation int64, st fedv1alpha1.FederatedStatus) string {
 		case p.State != fedv1alpha1.PlacementPlaced && p.Message == "":
 			return string(p.State)
 		case p.State != fedv1alpha1.PlacementPlaced:
-			return string(p.State) + ": " + p.Message
+			return string(p.State) + ": " + withoutMemberAnswer(p.Message)
 		case p.GlooState == core.StateRejected.String():
 			return "Rejected by Gloo: " + p.GlooReason
 		}
 	}
 	return ""
+}
+
+// withoutMemberAnswer cuts a placement message after what Meridian says of
+// an object it left untouched (and the advice that follows it): the rest
+// is the member's own answer, which may name the member's other writers.
+// The federated object's status keeps it whole.
+func withoutMemberAnswer(msg string) string {
+	const untouched = ": left untouched"
+	i := strings.Index(msg, untouched)
+	if i < 0 {
+		return msg
+	}
+	end := i + len(untouched)
+	if rest := msg[end:]; strings.HasPrefix(rest, " (") {
+		if j := strings.Index(rest, ")"); j >= 0 {
+			end += j + 1
+		}
+	}
+	return msg[:end]
 }

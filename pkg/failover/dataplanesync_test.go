@@ -260,3 +260,22 @@ func TestMeridiansGatewayGoesWhenTheInstallationHasItsOwn(t *testing.T) {
 		t.Error("the certificate the installation's gateway reads went too")
 	}
 }
+
+// What a data plane piece's placement reports goes into a scheme's status,
+// which its readers (perhaps of another namespace) see: the member's own
+// answer, which names the member's other writers (field managers), stays
+// in the federated object's status.
+func TestPlacementProblemLeavesOutTheMembersAnswer(t *testing.T) {
+	st := func(msg string) fedv1alpha1.FederatedStatus {
+		return fedv1alpha1.FederatedStatus{ObservedGeneration: 1, Placements: []fedv1alpha1.PlacementStatus{{Cluster: "central", Namespace: "gloo-system", State: fedv1alpha1.PlacementFailed, Message: msg}}}
+	}
+	for msg, want := range map[string]string{
+		`Secret gloo-system/failover-downstream has fields someone else set: left untouched: Apply failed with 1 conflict: conflict with "helm" using v1: .data.tls.crt`:                                                                                                                                                                                              "Failed: Secret gloo-system/failover-downstream has fields someone else set: left untouched",
+		`the member refused Meridian's write of Secret gloo-system/x (an object of that name without Meridian's owner marks is there, or Meridian may not write it there): left untouched (rename the template, or delete that object to let Meridian place this one): secrets "x" is forbidden: ValidatingAdmissionPolicy 'meridian-central-secrets' denied request`: "Failed: the member refused Meridian's write of Secret gloo-system/x (an object of that name without Meridian's owner marks is there, or Meridian may not write it there): left untouched (rename the template, or delete that object to let Meridian place this one)",
+		"writing to the member: timed out": "Failed: writing to the member: timed out",
+	} {
+		if got := placementProblem(1, st(msg)); got != want {
+			t.Errorf("%s:\n got %q\nwant %q", msg, got, want)
+		}
+	}
+}
