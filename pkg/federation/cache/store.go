@@ -354,6 +354,13 @@ func (s *Store) Snapshot(keep func(cluster string, o Object) bool) ([]Object, Ve
 	return out, s.vectorLocked()
 }
 
+// Position returns the vector a Snapshot taken now would reflect.
+func (s *Store) Position() Vector {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.vectorLocked()
+}
+
 // Get returns the object with the given namespace and name, and its cluster.
 func (s *Store) Get(namespace, name string) (Object, string, Vector, bool) {
 	s.mu.RLock()

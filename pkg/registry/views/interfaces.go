@@ -22,6 +22,9 @@ type Source interface {
 	// Snapshot returns the objects keep accepts, sorted by namespace and
 	// name, and the position they reflect.
 	Snapshot(keep func(cluster string, o cache.Object) bool) ([]cache.Object, cache.Vector)
+	// Position is the position a Snapshot taken now would reflect, at the
+	// cost of reading it alone.
+	Position() cache.Vector
 	// Get returns the object with that namespace and name, its cluster and
 	// the current position.
 	Get(namespace, name string) (o cache.Object, cluster string, at cache.Vector, ok bool)

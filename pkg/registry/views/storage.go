@@ -133,19 +133,23 @@ func redact(o runtime.Object, mayRead func(resource, namespace string) bool) run
 	return o
 }
 
-// waitFor returns a snapshot that has reached at, taken again while the
-// cache gets there, for at most listWaitForFresh; reached is false when it
-// did not.
+// waitFor returns a snapshot that has reached at: the one given, or one
+// taken once the cache's position gets there, waiting at most
+// listWaitForFresh; reached is false when it did not. The wait reads the
+// position alone, so a position from the future costs no copy of the cache.
 func (r *REST) waitFor(ctx context.Context, keep func(cluster string, o cache.Object) bool, items []cache.Object, vector, at cache.Vector) (_ []cache.Object, _ cache.Vector, reachedIt bool) {
+	if reached(vector, at) {
+		return items, vector, true
+	}
 	deadline := time.Now().Add(listWaitForFresh)
-	for !reached(vector, at) {
+	for !reached(r.source.Position(), at) {
 		if time.Now().After(deadline) || ctx.Err() != nil {
 			return items, vector, false
 		}
 		time.Sleep(20 * time.Millisecond)
-		items, vector = r.source.Snapshot(keep)
 	}
-	return items, vector, true
+	items, vector = r.source.Snapshot(keep)
+	return items, vector, reached(vector, at)
 }
 
 // continueToken is the state of a paginated list: the position of the first

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -336,5 +337,38 @@ func TestAContinuedPageOnAReplicaBehindWaitsOr410(t *testing.T) {
 	}
 	if got := names(t, page); fmt.Sprint(got) != "[prod/east.b]" {
 		t.Errorf("once the replica gets there: %v", got)
+	}
+}
+
+// countingSource counts the snapshots taken of a store.
+type countingSource struct {
+	storeSource
+	snapshots atomic.Int32
+}
+
+func (s *countingSource) Snapshot(keep func(string, cache.Object) bool) ([]cache.Object, cache.Vector) {
+	s.snapshots.Add(1)
+	return s.storeSource.Snapshot(keep)
+}
+
+// A list at a position the cache has not reached waits by watching the
+// position, not by copying and sorting every object again and again: a
+// client sending a resourceVersion from the future costs one snapshot.
+func TestWaitingForAPositionTakesNoSnapshotPerPoll(t *testing.T) {
+	_, store := upstreamREST(t, Deps{}, map[string][]cache.Object{"east": {upstreamView("east", "prod", "a")}})
+	src := &countingSource{storeSource: storeSource{store}}
+	k := upstreamKind(t)
+	r := NewREST(Kind{
+		Resource: viewsv1alpha1.Resource("upstreams"), Kind: "Upstream",
+		New:     func() runtime.Object { return &viewsv1alpha1.Upstream{} },
+		NewList: func() runtime.Object { return &viewsv1alpha1.UpstreamList{} },
+		Gloo:    &k,
+	}, src, Deps{Clusters: fakeClusters{}, Consistency: &fakeConfirmer{}})
+	future := cache.Vector{"east": 99}.Encode()
+	if _, err := r.List(requestContext(""), &metainternalversion.ListOptions{ResourceVersion: future}); err == nil {
+		t.Fatal("a position never reached was served")
+	}
+	if n := src.snapshots.Load(); n > 2 {
+		t.Errorf("%d snapshots of the whole cache while waiting", n)
 	}
 }
