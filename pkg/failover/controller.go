@@ -381,7 +381,23 @@ func (c *Controller) reconcile(ctx context.Context, key string) (retry bool, err
 		ObservedGeneration: s.Generation,
 		Primary:            primaryKey(s.Spec.Primary),
 	}
+	p := s.Spec.Primary
+	registered, reachable, why := c.inputs.Cluster(p.ClusterName)
+	pending := func(targets []fedv1alpha1.FailoverTargetStatus) (bool, error) {
+		// Not dialed: the registration's health check says it would not
+		// answer. Its change of state requeues the scheme. What is in
+		// force stays what was last written.
+		st.State = fedv1alpha1.FailoverPending
+		st.Message = fmt.Sprintf("the primary's cluster %s is unreachable (%s): spec.failover is written when it answers", p.ClusterName, why)
+		st.Priorities, st.Targets, st.PriorityCount = s.Status.Priorities, targets, s.Status.PriorityCount
+		return false, c.setStatus(ctx, s, st)
+	}
 	if r.Invalid != "" {
+		if registered && !reachable && c.inputs.Upstream(p.ClusterName, p.Namespace, p.Name) == nil {
+			// The primary left the views with the rest of its cluster
+			// (past --member-remove-after): it is not missing, it is away.
+			return pending(s.Status.Targets)
+		}
 		// What was written stays as it was: an Invalid scheme writes
 		// nothing until it, or what it refers to, changes.
 		st.State, st.Message = fedv1alpha1.FailoverInvalid, r.Invalid
@@ -389,13 +405,9 @@ func (c *Controller) reconcile(ctx context.Context, key string) (retry bool, err
 		return false, c.setStatus(ctx, s, st)
 	}
 	st.Priorities, st.Targets, st.PriorityCount = r.Priorities, r.Targets, int32(len(r.Priorities))
-	if !c.viewHolds(s.Spec.Primary, r.Failover) {
-		if _, reachable, why := c.inputs.Cluster(s.Spec.Primary.ClusterName); !reachable {
-			// Not dialed: the registration's health check says it would
-			// not answer. Its change of state requeues the scheme.
-			st.State = fedv1alpha1.FailoverPending
-			st.Message = fmt.Sprintf("the primary's cluster %s is unreachable (%s): spec.failover is written when it answers", s.Spec.Primary.ClusterName, why)
-			return false, c.setStatus(ctx, s, st)
+	if !c.viewHolds(p, r.Failover) {
+		if !reachable {
+			return pending(r.Targets)
 		}
 		err = c.writePrimary(ctx, s.Spec.Primary, r.Failover)
 	}

@@ -633,9 +633,74 @@ func TestAnUnreachablePrimaryIsNotDialed(t *testing.T) {
 	if n := requests.Load(); n != 0 {
 		t.Errorf("%d requests to the unreachable primary's cluster", n)
 	}
+	if st := e.state("gloo-system", "blue"); len(st.Priorities) != 0 || st.PriorityCount != 0 {
+		t.Errorf("Pending, yet priorities in force: %+v", st)
+	}
+	// Past the grace, the primary leaves the views with the rest of its
+	// cluster: still Pending on its cluster, not Invalid for a missing
+	// Upstream.
+	upstreamsGVR := viewsv1alpha1.SchemeGroupVersion.WithResource("upstreams")
+	primaryView, err := e.fed.Tracker().Get(upstreamsGVR, "gloo-system", viewsv1alpha1.ClusterName("east", "blue"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.fed.Tracker().Delete(upstreamsGVR, "gloo-system", viewsv1alpha1.ClusterName("east", "blue")); err != nil {
+		t.Fatal(err)
+	}
+	e.ctl.queue.Add("gloo-system/blue")
+	time.Sleep(200 * time.Millisecond)
+	e.eventually("still Pending", func() bool {
+		st := e.state("gloo-system", "blue")
+		return st.State == fedv1alpha1.FailoverPending && strings.Contains(st.Message, "the primary's cluster east is unreachable")
+	})
+	if err := e.fed.Tracker().Add(primaryView); err != nil {
+		t.Fatal(err)
+	}
 	kc.Status.Conditions[0].Status = metav1.ConditionTrue
 	if _, err := e.fed.FedV1alpha1().KubernetesClusters(fedNamespace).UpdateStatus(context.Background(), kc, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	e.eventually("Accepted once east is back", func() bool { return e.state("gloo-system", "blue").State == fedv1alpha1.FailoverAccepted })
+}
+
+// A scheme being deleted whose primary's cluster is busy with another
+// write (one hung there) waits its turn: it is not given up as if the
+// cluster had failed, however long the deletion has waited.
+func TestDeletionWaitsForABusyClusterRatherThanGivingUp(t *testing.T) {
+	e := newEnv(t, Options{DeletionWait: time.Millisecond})
+	e.member("east").put("gloo-system", "navy", withHealthChecks)
+	if err := e.fed.Tracker().Add(upstream("east", "gloo-system", "navy", withHealthChecks)); err != nil {
+		t.Fatal(err)
+	}
+	navy := twoPriorities()
+	navy.Name, navy.Spec.Primary.Name = "navy", "navy"
+	e.create(navy)
+	e.eventually("navy Accepted", func() bool { return e.state("gloo-system", "navy").State == fedv1alpha1.FailoverAccepted })
+	release := make(chan struct{})
+	var hung atomic.Bool
+	e.member("east").setHook(func(string) error {
+		if hung.CompareAndSwap(false, true) {
+			<-release // the first request hangs; the others pass
+		}
+		return nil
+	})
+	e.create(twoPriorities()) // blue: its write to east hangs
+	e.eventually("blue's write hanging", hung.Load)
+	e.markDeleted("gloo-system", "navy")
+	time.Sleep(500 * time.Millisecond)
+	for drained := false; !drained; {
+		select {
+		case ev := <-e.events.Events:
+			if strings.Contains(ev, "LeftForLater") || strings.Contains(ev, "RecordFailed") {
+				t.Errorf("given up while the cluster was busy: %s", ev)
+			}
+		default:
+			drained = true
+		}
+	}
+	close(release)
+	e.eventually("navy's spec.failover removed", func() bool {
+		f, _, _ := unstructured.NestedMap(e.member("east").spec("gloo-system", "navy"), "failover")
+		return f == nil
+	})
 }

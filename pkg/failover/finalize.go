@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -53,6 +54,9 @@ func (c *Controller) finalize(ctx context.Context, s *fedv1alpha1.FailoverScheme
 			err = c.writePrimary(ctx, p, nil)
 		} else {
 			err = fmt.Errorf("cluster %s is not registered", p.ClusterName)
+		}
+		if errors.Is(err, errClusterBusy) {
+			return true, nil // not tried yet: another write to that cluster is in flight
 		}
 		if err != nil {
 			if registered && time.Since(s.DeletionTimestamp.Time) < c.opts.DeletionWait {
