@@ -3,6 +3,7 @@ package placement
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -126,11 +127,14 @@ func deleteBlind(ctx context.Context, ri dynamic.ResourceInterface, name, ref st
 	case err != nil:
 		return err
 	}
-	uid := cur.GetUID()
-	err = ri.Delete(ctx, name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}})
-	if err == nil || apierrors.IsNotFound(err) || notOurs(err) || apierrors.IsConflict(err) {
-		// A conflict: replaced since the patch, so not the object judged.
+	uid, rv := cur.GetUID(), cur.GetResourceVersion()
+	err = ri.Delete(ctx, name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid, ResourceVersion: &rv}})
+	if err == nil || apierrors.IsNotFound(err) || notOurs(err) {
 		return nil
+	}
+	if apierrors.IsConflict(err) {
+		// Replaced or changed since the patch: judged again next time.
+		return fmt.Errorf("the Secret changed while Meridian was deleting it: %w", err)
 	}
 	return err
 }
