@@ -137,7 +137,7 @@ func redact(o runtime.Object, mayRead func(resource, namespace string) bool) run
 // taken once the cache's position gets there, waiting at most
 // listWaitForFresh; reached is false when it did not. The wait reads the
 // position alone, so a position from the future costs no copy of the cache.
-func (r *REST) waitFor(ctx context.Context, keep func(cluster string, o cache.Object) bool, items []cache.Object, vector, at cache.Vector) (_ []cache.Object, _ cache.Vector, reachedIt bool) {
+func (r *REST) waitFor(ctx context.Context, keep func(cluster string, o cache.Object) bool, items []cache.Object, vector, at cache.Vector, reached func(current, at cache.Vector) bool) (_ []cache.Object, _ cache.Vector, reachedIt bool) {
 	if reached(vector, at) {
 		return items, vector, true
 	}
@@ -207,7 +207,7 @@ func (r *REST) List(ctx context.Context, opts *metainternalversion.ListOptions) 
 		// replica other than the first page's) would leave out what that
 		// position holds, and the watch that follows would not bring it.
 		var reachedIt bool
-		if items, vector, reachedIt = r.waitFor(ctx, keep, items, vector, tv); !reachedIt {
+		if items, vector, reachedIt = r.waitFor(ctx, keep, items, vector, tv, holds); !reachedIt {
 			return nil, apierrors.NewResourceExpired("the views here have not reached the continue token's position yet: start the list again without the continue token")
 		}
 	}
@@ -221,7 +221,7 @@ func (r *REST) List(ctx context.Context, opts *metainternalversion.ListOptions) 
 		// as new, waiting a moment for the cache to get there, as
 		// kube-apiserver's watch cache does.
 		var reachedIt bool
-		if items, vector, reachedIt = r.waitFor(ctx, keep, items, vector, at); !reachedIt {
+		if items, vector, reachedIt = r.waitFor(ctx, keep, items, vector, at, reached); !reachedIt {
 			// With the cause kube-apiserver gives, so that client-go's
 			// reflector relists instead of asking again for the same
 			// resourceVersion.
@@ -296,6 +296,18 @@ const listWaitForFresh = 3 * time.Second
 func reached(current, at cache.Vector) bool {
 	for cluster, rv := range at {
 		if cur, ok := current[cluster]; ok && cur < rv {
+			return false
+		}
+	}
+	return true
+}
+
+// holds is reached for a continue token's position: every cluster it names
+// must also be held here (a replica that has not read a cluster yet would
+// serve the next pages without it), at least that new.
+func holds(current, at cache.Vector) bool {
+	for cluster, rv := range at {
+		if cur, ok := current[cluster]; !ok || cur < rv {
 			return false
 		}
 	}

@@ -321,6 +321,11 @@ func TestAContinuedPageOnAReplicaBehindWaitsOr410(t *testing.T) {
 	if token == "" {
 		t.Fatal("no continue token")
 	}
+	// A replica that has not read east at all yet is behind as well.
+	empty, _ := upstreamREST(t, Deps{}, map[string][]cache.Object{})
+	if _, err := empty.List(ctx, &metainternalversion.ListOptions{Limit: 1, Continue: token}); !apierrors.IsResourceExpired(err) && !apierrors.IsGone(err) {
+		t.Fatalf("a replica that does not hold the token's cluster: want 410, got %v", err)
+	}
 	behind, behindStore := upstreamREST(t, Deps{}, map[string][]cache.Object{"east": {upstreamView("east", "prod", "a")}})
 	_, err = behind.List(ctx, &metainternalversion.ListOptions{Limit: 1, Continue: token})
 	if !apierrors.IsResourceExpired(err) && !apierrors.IsGone(err) {
