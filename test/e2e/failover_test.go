@@ -353,13 +353,11 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 	})
 
 	It("is Invalid, saying what to fix, for each scheme it cannot carry out, and each is deleted", func(ctx SpecContext) {
-		northNamespaces := kubernetes.NewForConfigOrDie(env.Member("north").RESTConfig()).CoreV1().Namespaces()
-		_, err := northNamespaces.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}, metav1.CreateOptions{})
+		// north's team-a stays: other specs use it too, and one deleted
+		// here would still be terminating when they create in it.
+		_, err := kubernetes.NewForConfigOrDie(env.Member("north").RESTConfig()).CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}, metav1.CreateOptions{})
 		if !apierrors.IsAlreadyExists(err) {
 			Expect(err).NotTo(HaveOccurred())
-			DeferCleanup(func(ctx SpecContext) {
-				Expect(northNamespaces.Delete(ctx, "team-a", metav1.DeleteOptions{})).To(Succeed())
-			})
 		}
 		putUpstreamForSpec(ctx, "north", "lonely", map[string]any{"kube": kubeSpec("lonely")})
 		cases := map[string]struct {
@@ -525,6 +523,10 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 			Subjects:   []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: "User", Name: "erin"}},
 		}, metav1.CreateOptions{})
 		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func(ctx SpecContext) {
+			Expect(kube.RbacV1().RoleBindings(ns).Delete(ctx, "erin", metav1.DeleteOptions{})).To(Succeed())
+			Expect(kube.RbacV1().Roles(ns).Delete(ctx, "scheme-creator", metav1.DeleteOptions{})).To(Succeed())
+		})
 		grantPlaceInEveryNamespace(ctx, "erin", "east", "west", "central")
 		asErin := rest.CopyConfig(cfg)
 		asErin.Impersonate = rest.ImpersonationConfig{UserName: "erin"}
@@ -635,9 +637,23 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 				g.Expect(apierrors.IsNotFound(err)).To(BeTrue(), "%s/%s: %v", cluster, name, err)
 			}
 		}).WithTimeout(60 * time.Second).Should(Succeed())
-		if centralOwn != nil {
-			_, err := kubernetes.NewForConfigOrDie(env.Member("central").RESTConfig()).CoreV1().Secrets("gloo-system").Create(ctx, centralOwn, metav1.CreateOptions{})
-			Expect(err).NotTo(HaveOccurred(), "central's own Secret put back")
+	})
+
+	AfterAll(func(ctx SpecContext) {
+		if centralOwn == nil {
+			return
 		}
+		// Whatever the specs left: no scheme needs central's data plane, so
+		// Meridian's Secret leaves it, and the installation's own goes back.
+		if err := meridianCS.FedV1alpha1().FailoverSchemes(ns).Delete(ctx, "blue", metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
+			Expect(err).NotTo(HaveOccurred())
+		}
+		secrets := kubernetes.NewForConfigOrDie(env.Member("central").RESTConfig()).CoreV1().Secrets("gloo-system")
+		Eventually(func(g Gomega) {
+			_, err := secrets.Get(ctx, failover.DownstreamSecret, metav1.GetOptions{})
+			g.Expect(apierrors.IsNotFound(err)).To(BeTrue(), "Meridian's copy in central: %v", err)
+		}).WithTimeout(60 * time.Second).Should(Succeed())
+		_, err := secrets.Create(ctx, centralOwn, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred(), "central's own Secret put back")
 	})
 })

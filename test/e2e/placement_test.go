@@ -554,6 +554,10 @@ var _ = Describe("Placement RBAC beyond what admission checks one by one", func(
 			Subjects:   []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: "User", Name: "frank"}},
 		}, metav1.CreateOptions{})
 		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func(ctx SpecContext) {
+			Expect(kube.RbacV1().RoleBindings("fed-many").Delete(ctx, "frank", metav1.DeleteOptions{})).To(Succeed())
+			Expect(kube.RbacV1().Roles("fed-many").Delete(ctx, "fed-editor", metav1.DeleteOptions{})).To(Succeed())
+		})
 		grantPlaceInEveryNamespace(ctx, "frank", "east", "west", "central")
 
 		asFrank := rest.CopyConfig(cfg)
