@@ -509,24 +509,9 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 
 	It("checks each of 20 targets by name, and asks for the grant everywhere beyond 20", func(ctx SpecContext) {
 		cfg := env.Management.RESTConfig()
-		kube := kubernetes.NewForConfigOrDie(cfg)
 		// erin may make schemes here, and place into every namespace of
 		// east, west and central by name.
-		_, err := kube.RbacV1().Roles(ns).Create(ctx, &rbacv1.Role{
-			ObjectMeta: metav1.ObjectMeta{Name: "scheme-creator"},
-			Rules:      []rbacv1.PolicyRule{{APIGroups: []string{"fed.meridian.io"}, Resources: []string{"failoverschemes"}, Verbs: []string{"create"}}},
-		}, metav1.CreateOptions{})
-		Expect(err).NotTo(HaveOccurred())
-		_, err = kube.RbacV1().RoleBindings(ns).Create(ctx, &rbacv1.RoleBinding{
-			ObjectMeta: metav1.ObjectMeta{Name: "erin"},
-			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: "scheme-creator"},
-			Subjects:   []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: "User", Name: "erin"}},
-		}, metav1.CreateOptions{})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(func(ctx SpecContext) {
-			Expect(kube.RbacV1().RoleBindings(ns).Delete(ctx, "erin", metav1.DeleteOptions{})).To(Succeed())
-			Expect(kube.RbacV1().Roles(ns).Delete(ctx, "scheme-creator", metav1.DeleteOptions{})).To(Succeed())
-		})
+		grantInNamespace(ctx, ns, "erin", rbacv1.PolicyRule{APIGroups: []string{"fed.meridian.io"}, Resources: []string{"failoverschemes"}, Verbs: []string{"create"}})
 		grantPlaceInEveryNamespace(ctx, "erin", "east", "west", "central")
 		asErin := rest.CopyConfig(cfg)
 		asErin.Impersonate = rest.ImpersonationConfig{UserName: "erin"}
@@ -554,7 +539,7 @@ var _ = Describe("Failover: a FailoverScheme writes its primary's spec.failover"
 			_, err := erin.Create(ctx, toCentral(tenantNamespaces(20)), dryRun)
 			return err
 		}).WithContext(ctx).WithTimeout(30*time.Second).Should(Succeed(), "20 targets, each allowed by name")
-		_, err = erin.Create(ctx, toCentral(tenantNamespaces(19), "team-a"), dryRun)
+		_, err := erin.Create(ctx, toCentral(tenantNamespaces(19), "team-a"), dryRun)
 		Expect(err).To(MatchError(ContainSubstring("erin may not fail traffic over to Upstreams in namespace team-a of cluster north")),
 			"the 20th target is checked")
 		_, err = erin.Create(ctx, toCentral(tenantNamespaces(21)), dryRun)

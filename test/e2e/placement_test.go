@@ -503,6 +503,26 @@ var _ = Describe("Placement RBAC at admission (ValidatingAdmissionPolicy, plain 
 // named clusters (a ClusterRoleBinding with resourceNames), until the spec
 // ends: each such target is allowed, but not "every cluster in every
 // namespace", which the admission policies ask for beyond 20 targets.
+// grantInNamespace lets user do what rules say in namespace ns of the
+// management cluster (a Role and a RoleBinding, both named after the
+// user), until the spec ends.
+func grantInNamespace(ctx context.Context, ns, user string, rules ...rbacv1.PolicyRule) {
+	kube := kubernetes.NewForConfigOrDie(env.Management.RESTConfig())
+	name := "e2e-" + user
+	_, err := kube.RbacV1().Roles(ns).Create(ctx, &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: name}, Rules: rules}, metav1.CreateOptions{})
+	Expect(err).NotTo(HaveOccurred())
+	_, err = kube.RbacV1().RoleBindings(ns).Create(ctx, &rbacv1.RoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: name},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: name},
+		Subjects:   []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: "User", Name: user}},
+	}, metav1.CreateOptions{})
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(func(ctx SpecContext) {
+		Expect(kube.RbacV1().RoleBindings(ns).Delete(ctx, name, metav1.DeleteOptions{})).To(Succeed())
+		Expect(kube.RbacV1().Roles(ns).Delete(ctx, name, metav1.DeleteOptions{})).To(Succeed())
+	})
+}
+
 func grantPlaceInEveryNamespace(ctx context.Context, user string, clusters ...string) {
 	kube := kubernetes.NewForConfigOrDie(env.Management.RESTConfig())
 	role := &rbacv1.ClusterRole{
@@ -543,21 +563,7 @@ var _ = Describe("Placement RBAC beyond what admission checks one by one", func(
 		}
 		// frank keeps federated objects in fed-many and may place into
 		// every namespace of east, west and central, by name.
-		_, err = kube.RbacV1().Roles("fed-many").Create(ctx, &rbacv1.Role{
-			ObjectMeta: metav1.ObjectMeta{Name: "fed-editor"},
-			Rules:      []rbacv1.PolicyRule{{APIGroups: []string{"fed.meridian.io"}, Resources: []string{"federatedupstreams"}, Verbs: []string{"create"}}},
-		}, metav1.CreateOptions{})
-		Expect(err).NotTo(HaveOccurred())
-		_, err = kube.RbacV1().RoleBindings("fed-many").Create(ctx, &rbacv1.RoleBinding{
-			ObjectMeta: metav1.ObjectMeta{Name: "frank"},
-			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: "fed-editor"},
-			Subjects:   []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: "User", Name: "frank"}},
-		}, metav1.CreateOptions{})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(func(ctx SpecContext) {
-			Expect(kube.RbacV1().RoleBindings("fed-many").Delete(ctx, "frank", metav1.DeleteOptions{})).To(Succeed())
-			Expect(kube.RbacV1().Roles("fed-many").Delete(ctx, "fed-editor", metav1.DeleteOptions{})).To(Succeed())
-		})
+		grantInNamespace(ctx, "fed-many", "frank", rbacv1.PolicyRule{APIGroups: []string{"fed.meridian.io"}, Resources: []string{"federatedupstreams"}, Verbs: []string{"create"}})
 		grantPlaceInEveryNamespace(ctx, "frank", "east", "west", "central")
 
 		asFrank := rest.CopyConfig(cfg)

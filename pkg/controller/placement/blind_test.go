@@ -42,6 +42,17 @@ func ownerPolicy(m *fakeMember) {
 	})
 }
 
+// newWriteOnlySecretsEnv is the test environment with Secrets WriteOnly,
+// as Meridian treats them in the members.
+func newWriteOnlySecretsEnv(t *testing.T, clusters ...string) *testEnv {
+	return newTestEnvWithKinds(t, func(k Kind) Kind {
+		if k.Secret {
+			k.Access = WriteOnly
+		}
+		return k
+	}, clusters...)
+}
+
 type errFromString string
 
 func (e errFromString) Error() string { return string(e) }
@@ -51,12 +62,7 @@ func (e errFromString) Error() string { return string(e) }
 // Meridian's, refused by the member's policy, is reported Failed and left
 // untouched.
 func TestWriteOnlyKindIsWrittenBlindNeverReadAndTheRefusalIsFailed(t *testing.T) {
-	e := newTestEnvWithKinds(t, func(k Kind) Kind {
-		if k.Secret {
-			k.Access = WriteOnly
-		}
-		return k
-	}, "east", "west")
+	e := newWriteOnlySecretsEnv(t, "east", "west")
 	foreign := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Secret",
 		"metadata": map[string]any{"name": "tls", "namespace": "x"}, "data": map[string]any{"key": "aGFuZG1hZGU="}}}
 	e.member("west").put(t, secrets, foreign)
@@ -162,12 +168,7 @@ func strictOwnerPolicy(m *fakeMember) {
 // member's policy would let Meridian delete any Secret that carries an
 // owner mark.
 func TestASecretRefusedForAnotherOwnerIsNeverDeletedForThisOne(t *testing.T) {
-	e := newTestEnvWithKinds(t, func(k Kind) Kind {
-		if k.Secret {
-			k.Access = WriteOnly
-		}
-		return k
-	}, "east")
+	e := newWriteOnlySecretsEnv(t, "east")
 	strictOwnerPolicy(e.member("east"))
 	named := func(fedName string) *unstructured.Unstructured {
 		u := fedSecret(fedName, []string{"east"}, []string{"x"})
@@ -208,12 +209,7 @@ func TestASecretRefusedForAnotherOwnerIsNeverDeletedForThisOne(t *testing.T) {
 // A FederatedSecret's template changing rewrites its Secret in the member,
 // without a read.
 func TestASecretFollowsItsTemplateBlind(t *testing.T) {
-	e := newTestEnvWithKinds(t, func(k Kind) Kind {
-		if k.Secret {
-			k.Access = WriteOnly
-		}
-		return k
-	}, "east")
+	e := newWriteOnlySecretsEnv(t, "east")
 	strictOwnerPolicy(e.member("east"))
 	e.create(fedSecret("tls", []string{"east"}, []string{"x"}))
 	data := func() any { // read past the member's API, so not counted as Meridian's
