@@ -311,13 +311,26 @@ func (r *Registry) stopAll() {
 // served.
 func (r *Registry) Confirm(ctx context.Context, kind viewsv1alpha1.GlooKind, store *cache.Store, allowed func(string) bool, timeout time.Duration) []string {
 	r.mu.RLock()
-	var conns []*member.Connection
+	var conns []liveLister
 	for name, e := range r.entries {
 		if allowed(name) && e.conn.Health().Reachable {
 			conns = append(conns, e.conn)
 		}
 	}
 	r.mu.RUnlock()
+	return confirm(ctx, conns, kind, store, timeout)
+}
+
+// liveLister is what a consistent read needs of a member connection.
+type liveLister interface {
+	Name() string
+	LiveVersions(ctx context.Context, k viewsv1alpha1.GlooKind) (map[viewsv1alpha1.ObjectRef]uint64, uint64, error)
+}
+
+// confirm lists kind live on every member in parallel, each within
+// timeout, and waits until store shows at least what each answered; it
+// returns a warning for each member it could not confirm.
+func confirm(ctx context.Context, conns []liveLister, kind viewsv1alpha1.GlooKind, store *cache.Store, timeout time.Duration) []string {
 	warnings := make([]string, len(conns))
 	var wg sync.WaitGroup
 	for i, conn := range conns {
