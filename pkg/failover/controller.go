@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -90,6 +91,9 @@ type Controller struct {
 	synced   []toolscache.InformerSynced
 	queue    workqueue.TypedRateLimitingInterface[string]
 	writing  clusterClaims
+	// busy counts the keys being processed (tests wait for the queue to
+	// settle: empty, and nothing in hand).
+	busy atomic.Int32
 }
 
 // clusterClaims are the clusters a worker is writing to now. One write per
@@ -333,6 +337,8 @@ func (c *Controller) next(ctx context.Context) bool {
 	if quit {
 		return false
 	}
+	c.busy.Add(1)
+	defer c.busy.Add(-1) // after Done: a key added meanwhile is queued by then
 	defer c.queue.Done(key)
 	var retry bool
 	var err error

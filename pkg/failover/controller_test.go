@@ -314,6 +314,13 @@ func (e *env) eventually(what string, cond func() bool) {
 	}
 }
 
+// settled waits until the controller has processed everything queued so
+// far: the queue empty and no key in hand.
+func (e *env) settled() {
+	e.t.Helper()
+	e.eventually("the queue to settle", func() bool { return e.ctl.queue.Len() == 0 && e.ctl.busy.Load() == 0 })
+}
+
 func (e *env) state(namespace, name string) fedv1alpha1.FailoverSchemeStatus {
 	return e.scheme(namespace, name).Status
 }
@@ -362,16 +369,20 @@ func TestSchemeWritesThePrimaryAndIsAccepted(t *testing.T) {
 	// while the views have not caught up, holds what was written)...
 	applies, _ := e.member("east").counts()
 	e.ctl.queue.Add("gloo-system/blue")
-	time.Sleep(200 * time.Millisecond)
+	e.settled()
 	if a, _ := e.member("east").counts(); a != applies {
 		t.Errorf("%d more applies with nothing changed", a-applies)
 	}
 	// ...nor read from the member once the views show what was written.
 	e.showWritten("east", "gloo-system", "blue")
-	time.Sleep(100 * time.Millisecond)
+	e.eventually("the views to show it", func() bool {
+		o, ok, _ := e.ctl.inputs.upstreams.GetByKey("gloo-system/" + viewsv1alpha1.ClusterName("east", "blue"))
+		return ok && strings.Contains(string(o.(*viewsv1alpha1.Upstream).Spec), "prioritizedLocalities")
+	})
+	e.settled()
 	applies, gets := e.member("east").counts()
 	e.ctl.queue.Add("gloo-system/blue")
-	time.Sleep(200 * time.Millisecond)
+	e.settled()
 	if a, g := e.member("east").counts(); a != applies || g != gets {
 		t.Errorf("%d more applies and %d more reads with nothing changed", a-applies, g-gets)
 	}

@@ -125,7 +125,7 @@ func TestASchemeInForceHasItsDataPlaneAndTakesItAway(t *testing.T) {
 	// Another reconcile (a view changed): nothing to write.
 	e.ctl.queue.Add(dataPlaneKey)
 	e.ctl.queue.Add("gloo-system/blue")
-	time.Sleep(200 * time.Millisecond)
+	e.settled()
 	if cas, again := e.store.counts(); again != writes || cas != 1 {
 		t.Errorf("%d CAs made, %d writes after %d for nothing new", cas, again, writes)
 	}
@@ -147,7 +147,7 @@ func TestAnInvalidSchemeKeepsTheDataPlaneOfItsClusters(t *testing.T) {
 	}
 	e.eventually("Invalid", func() bool { return e.state("gloo-system", "blue").State == fedv1alpha1.FailoverInvalid })
 	e.ctl.queue.Add(dataPlaneKey)
-	time.Sleep(200 * time.Millisecond)
+	e.settled()
 	if n := len(e.store.names()); n != 5 {
 		t.Errorf("%d pieces left of 5", n)
 	}
@@ -236,7 +236,7 @@ func TestAnInvalidSchemeKeepsItsClientInASharedGateway(t *testing.T) {
 	}
 	e.eventually("purple Invalid", func() bool { return e.state("gloo-system", "purple").State == fedv1alpha1.FailoverInvalid })
 	e.ctl.queue.Add(dataPlaneKey)
-	time.Sleep(300 * time.Millisecond)
+	e.settled()
 	if got := e.store.gatewayClients(t, gw); !slices.Equal(got, both) {
 		t.Errorf("west's gateway accepts %v, want %v", got, both)
 	}
