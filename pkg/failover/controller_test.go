@@ -181,6 +181,10 @@ type env struct {
 	events  *record.FakeRecorder
 	store   *fakeStore
 	ctl     *Controller
+	// schemeHook, when set, answers the management cluster's requests on
+	// FailoverSchemes first (installed before the controller starts: a
+	// fake's reactors may not change while it serves).
+	schemeHook atomic.Pointer[clienttesting.ReactionFunc]
 }
 
 func kubernetesCluster(name string) *fedv1alpha1.KubernetesCluster {
@@ -205,6 +209,12 @@ func newEnv(t *testing.T, opts Options) *env {
 	}
 	e := &env{t: t, fed: fake.NewSimpleClientset(objs...), events: record.NewFakeRecorder(1000)}
 	withResourceVersions(e.fed)
+	e.fed.PrependReactor("*", "failoverschemes", func(a clienttesting.Action) (bool, runtime.Object, error) {
+		if h := e.schemeHook.Load(); h != nil {
+			return (*h)(a)
+		}
+		return false, nil, nil
+	})
 	e.members = &fakeMembers{clients: map[string]*fakeMember{}, fed: e.fed}
 	for key, u := range f.upstreams {
 		cluster, _, _ := strings.Cut(key, "/")
@@ -402,12 +412,13 @@ func TestTargetGatewayMovingRewritesThePrimary(t *testing.T) {
 	// next reconcile, which has nothing to write, must still tell.
 	var loseOne atomic.Bool
 	loseOne.Store(true)
-	e.fed.PrependReactor("update", "failoverschemes", func(a clienttesting.Action) (bool, runtime.Object, error) {
-		if a.GetSubresource() == "status" && loseOne.CompareAndSwap(true, false) {
+	lose := clienttesting.ReactionFunc(func(a clienttesting.Action) (bool, runtime.Object, error) {
+		if a.GetVerb() == "update" && a.GetSubresource() == "status" && loseOne.CompareAndSwap(true, false) {
 			return true, nil, apierrors.NewConflict(schema.GroupResource{Group: "fed.meridian.io", Resource: "failoverschemes"}, "blue", fmt.Errorf("the object has been modified"))
 		}
 		return false, nil, nil
 	})
+	e.schemeHook.Store(&lose)
 	gi.Spec.Proxies[0].IngressEndpoints[0].Address = "172.18.0.99"
 	// The views are read-only: the change comes as the views bring it.
 	gvr := viewsv1alpha1.SchemeGroupVersion.WithResource("glooinstances")
