@@ -236,21 +236,10 @@ func placementProblem(generation int64, st fedv1alpha1.FederatedStatus) string {
 	return ""
 }
 
-// withoutMemberAnswer cuts a placement message after what Meridian says of
-// an object it left untouched (and the advice that follows it): the rest
-// is the member's own answer, which may name the member's other writers.
-// The federated object's status keeps it whole.
+// withoutMemberAnswer is what a placement message says before the
+// member's own answer (fedv1alpha1.MemberAnsweredSeparator), which may name
+// the member's other writers. The federated object's status keeps it whole.
 func withoutMemberAnswer(msg string) string {
-	const untouched = ": left untouched"
-	i := strings.Index(msg, untouched)
-	if i < 0 {
-		return msg
-	}
-	end := i + len(untouched)
-	if rest := msg[end:]; strings.HasPrefix(rest, " (") {
-		if j := strings.Index(rest, ")"); j >= 0 {
-			end += j + 1
-		}
-	}
-	return msg[:end]
+	said, _, _ := strings.Cut(msg, fedv1alpha1.MemberAnsweredSeparator)
+	return said
 }

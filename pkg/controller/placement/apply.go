@@ -160,10 +160,10 @@ func (c *Controller) placeBlind(ctx context.Context, ri dynamic.ResourceInterfac
 	case err == nil:
 	case ownershipRefusal(err):
 		p.State = fedv1alpha1.PlacementFailed
-		p.Message = fmt.Sprintf("the member refused Meridian's write of %s %s/%s (an object of that name without Meridian's owner marks is there, or Meridian may not write it there): left untouched (rename the template, or delete that object to let Meridian place this one): %v", f.Kind.MemberKind, p.Namespace, want.GetName(), err)
+		p.Message = fmt.Sprintf("the member refused Meridian's write of %s %s/%s (an object of that name without Meridian's owner marks is there, or Meridian may not write it there): left untouched (rename the template, or delete that object to let Meridian place this one)%s%v", f.Kind.MemberKind, p.Namespace, want.GetName(), fedv1alpha1.MemberAnsweredSeparator, err)
 	case apierrors.IsConflict(err):
 		p.State = fedv1alpha1.PlacementFailed
-		p.Message = fmt.Sprintf("%s %s/%s has fields someone else set: left untouched: %v", f.Kind.MemberKind, p.Namespace, want.GetName(), err)
+		p.Message = fmt.Sprintf("%s %s/%s has fields someone else set: left untouched%s%v", f.Kind.MemberKind, p.Namespace, want.GetName(), fedv1alpha1.MemberAnsweredSeparator, err)
 	case refused(err):
 		p.State, p.Message = fedv1alpha1.PlacementInvalid, "writing to the member: "+err.Error()
 	default:

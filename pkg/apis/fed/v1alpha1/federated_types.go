@@ -134,6 +134,12 @@ const (
 	PlacementSuspended PlacementState = "Suspended"
 )
 
+// MemberAnsweredSeparator separates, in a target's message, what Meridian
+// says from the member's own answer that follows it. That answer may name
+// the member's other writers (its field managers), so what is shown to
+// readers of other objects (a FailoverScheme's status) stops before it.
+const MemberAnsweredSeparator = "; the member answered: "
+
 // FederatedStatus reports every target of a federated object.
 type FederatedStatus struct {
 	// ObservedGeneration is the generation the placements reflect.
