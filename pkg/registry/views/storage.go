@@ -304,14 +304,14 @@ func reached(current, at cache.Vector) bool {
 
 // holds is reached for a continue token's position: every cluster it names
 // must also be held here (a replica that has not read a cluster yet would
-// serve the next pages without it), at least that new.
+// serve the next pages without it).
 func holds(current, at cache.Vector) bool {
-	for cluster, rv := range at {
-		if cur, ok := current[cluster]; !ok || cur < rv {
+	for cluster := range at {
+		if _, ok := current[cluster]; !ok {
 			return false
 		}
 	}
-	return true
+	return reached(current, at)
 }
 
 func itemKey(o cache.Object) string { return o.GetNamespace() + "/" + o.GetName() }
