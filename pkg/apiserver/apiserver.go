@@ -105,13 +105,7 @@ func (c CompletedConfig) New() (*Server, error) {
 		}, storeSource{caches.GlooInstances}, deps),
 	}
 	for _, k := range viewsv1alpha1.GlooKinds {
-		table := viewsregistry.StatusTable()
-		switch k.Kind {
-		case "Upstream":
-			table = viewsregistry.UpstreamTable()
-		case "VirtualService":
-			table = viewsregistry.VirtualServiceTable()
-		}
+		table := viewsregistry.TableFor(k.Kind)
 		storage[k.Resource] = viewsregistry.NewREST(viewsregistry.Kind{
 			Resource:   viewsv1alpha1.Resource(k.Resource),
 			Kind:       k.Kind,

@@ -78,10 +78,7 @@ func readFederated(k Kind, u *unstructured.Unstructured) (*federated, error) {
 
 // placedName is the name of the placed objects.
 func (f *federated) placedName() string {
-	if f.Metadata.Name != "" {
-		return f.Metadata.Name
-	}
-	return f.Name
+	return f.Metadata.NameFor(f.Name)
 }
 
 // target is one (cluster, namespace) pair.

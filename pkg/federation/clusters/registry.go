@@ -372,11 +372,11 @@ func (r *Registry) Warnings(allowed func(string) bool) []string {
 		}
 		switch {
 		case c.Problem != "":
-			out = append(out, fmt.Sprintf("cluster %s is not connected: %s", c.Name, c.Problem))
+			out = append(out, viewsv1alpha1.ClusterWarning(c.Name, viewsv1alpha1.ClusterNotConnected, c.Problem))
 		case !c.Health.Reachable && c.Health.Message != "":
-			out = append(out, fmt.Sprintf("cluster %s is unreachable since %s (%s): its objects are from before then, or missing", c.Name, c.Health.Since.UTC().Format("15:04:05Z"), c.Health.Message))
+			out = append(out, viewsv1alpha1.ClusterWarning(c.Name, viewsv1alpha1.ClusterUnreachable, fmt.Sprintf("since %s (%s)", c.Health.Since.UTC().Format("15:04:05Z"), c.Health.Message)))
 		case !c.Health.Synced:
-			out = append(out, fmt.Sprintf("cluster %s is still being read: its objects may be incomplete", c.Name))
+			out = append(out, viewsv1alpha1.ClusterWarning(c.Name, viewsv1alpha1.ClusterBeingRead, ""))
 		}
 	}
 	return out

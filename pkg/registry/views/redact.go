@@ -8,37 +8,6 @@ import (
 	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
 )
 
-// summaryField is one summary of a GlooInstance's Check and the view
-// resource whose read permission lets a user see its reports.
-type summaryField struct {
-	resource string
-	summary  **viewsv1alpha1.Summary
-}
-
-// summaryFields lists the summaries of a Check. A report of a Gloo kind
-// names an object of that kind's view; Deployments and Pods have no view,
-// and what they report are the installation's own workloads, so reading
-// them takes what reading the GlooInstance does, in the report's namespace.
-func summaryFields(c *viewsv1alpha1.Check) []summaryField {
-	return []summaryField{
-		{"gateways", &c.Gateways}, {"virtualservices", &c.VirtualServices}, {"routetables", &c.RouteTables},
-		{"upstreams", &c.Upstreams}, {"upstreamgroups", &c.UpstreamGroups}, {"settings", &c.Settings},
-		{"proxies", &c.Proxies}, {"authconfigs", &c.AuthConfigs}, {"ratelimitconfigs", &c.RateLimitConfigs},
-		{"httpgateways", &c.MatchableHTTPGateways}, {"tcpgateways", &c.MatchableTCPGateways},
-		{"glooinstances", &c.Deployments}, {"glooinstances", &c.Pods},
-	}
-}
-
-// summaries returns the summaries of a Check (nil for kinds it lacks).
-func summaries(c *viewsv1alpha1.Check) []*viewsv1alpha1.Summary {
-	fields := summaryFields(c)
-	out := make([]*viewsv1alpha1.Summary, len(fields))
-	for i, f := range fields {
-		out[i] = *f.summary
-	}
-	return out
-}
-
 // redactInstance returns gi without the check reports the user may not
 // read: a report is kept only when the user may get the view resource of
 // its summary in the report's namespace, so that a reply names no object of
@@ -48,8 +17,8 @@ func summaries(c *viewsv1alpha1.Check) []*viewsv1alpha1.Summary {
 // anything is left out, gi itself otherwise.
 func redactInstance(gi *viewsv1alpha1.GlooInstance, mayRead func(resource, namespace string) bool) *viewsv1alpha1.GlooInstance {
 	hidden := false
-	for _, f := range summaryFields(&gi.Spec.Check) {
-		if s := *f.summary; s != nil && (!allReadable(s.Errors, f.resource, mayRead) || !allReadable(s.Warnings, f.resource, mayRead)) {
+	for _, f := range gi.Spec.Check.Fields() {
+		if s := *f.Summary; s != nil && (!allReadable(s.Errors, f.Resource, mayRead) || !allReadable(s.Warnings, f.Resource, mayRead)) {
 			hidden = true
 			break
 		}
@@ -58,15 +27,15 @@ func redactInstance(gi *viewsv1alpha1.GlooInstance, mayRead func(resource, names
 		return gi
 	}
 	out := gi.DeepCopy()
-	for _, f := range summaryFields(&out.Spec.Check) {
-		s := *f.summary
+	for _, f := range out.Spec.Check.Fields() {
+		s := *f.Summary
 		if s == nil {
 			continue
 		}
 		var n int32
-		s.Errors, n = readable(s.Errors, f.resource, mayRead)
+		s.Errors, n = readable(s.Errors, f.Resource, mayRead)
 		s.HiddenErrors += n
-		s.Warnings, n = readable(s.Warnings, f.resource, mayRead)
+		s.Warnings, n = readable(s.Warnings, f.Resource, mayRead)
 		s.HiddenWarnings += n
 	}
 	return out

@@ -88,6 +88,17 @@ var (
 	reasonColumn = metav1.TableColumnDefinition{Name: "Reason", Type: "string", Priority: 1, Description: "Why Gloo rejected the object or warned about it"}
 )
 
+// TableFor is the table of a Gloo kind's view.
+func TableFor(kind string) *TableConverter {
+	switch kind {
+	case "Upstream":
+		return UpstreamTable()
+	case "VirtualService":
+		return VirtualServiceTable()
+	}
+	return StatusTable()
+}
+
 // StatusTable is the table of Gloo kinds with no columns of their own.
 func StatusTable() *TableConverter {
 	return &TableConverter{
@@ -195,12 +206,10 @@ func GlooInstanceTable() *TableConverter {
 		},
 		Cells: func(obj runtime.Object) []any {
 			gi := obj.(*viewsv1alpha1.GlooInstance)
-			var ready, total int32
+			ready, total := gi.Spec.ProxyReplicas()
 			zones := map[string]bool{}
 			var zoneList, endpoints []string
 			for _, p := range gi.Spec.Proxies {
-				ready += p.ReadyReplicas
-				total += p.Replicas
 				for _, z := range p.Zones {
 					if !zones[z] {
 						zones[z] = true
@@ -211,14 +220,7 @@ func GlooInstanceTable() *TableConverter {
 					endpoints = append(endpoints, e.Address)
 				}
 			}
-			errs, warns := 0, 0
-			for _, s := range summaries(&gi.Spec.Check) {
-				if s != nil {
-					// Reports left out for the user still count.
-					errs += len(s.Errors) + int(s.HiddenErrors)
-					warns += len(s.Warnings) + int(s.HiddenWarnings)
-				}
-			}
+			errs, warns := gi.Spec.Check.Problems()
 			return []any{
 				gi.Spec.ControlPlane.Version, gi.Spec.Region, fmt.Sprintf("%d/%d", ready, total), int64(errs), int64(warns),
 				gi.Status.Reachable, gi.Spec.IsEnterprise, strings.Join(zoneList, ","), strings.Join(endpoints, ","),

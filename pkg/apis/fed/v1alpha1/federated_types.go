@@ -190,3 +190,12 @@ type PlacementStatus struct {
 	// +optional
 	Drifted bool `json:"drifted,omitempty"`
 }
+
+// NameFor is the name of the objects placed for the federated object
+// named federated: the template's name, or else the federated object's.
+func (m TemplateMetadata) NameFor(federated string) string {
+	if m.Name != "" {
+		return m.Name
+	}
+	return federated
+}
