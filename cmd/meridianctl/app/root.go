@@ -118,6 +118,7 @@ also "kubectl meridian".`,
 		newVersionCommand(use, kube, s),
 		newMigrateCommand(use, s),
 		newFailoverCommand(use, kube, s),
+		newDashboardCommand(use, kube, s),
 	)
 	root.CompletionOptions.HiddenDefaultCmd = false
 	return root

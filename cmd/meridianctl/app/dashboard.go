@@ -1,0 +1,196 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"runtime"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/meridianfed/meridian/pkg/dashboard"
+	"github.com/meridianfed/meridian/pkg/install"
+)
+
+// dashboardOptions are meridianctl dashboard's flags.
+type dashboardOptions struct {
+	port                int
+	address             string
+	noBrowser           bool
+	auth                string
+	inCluster           bool
+	namespace           string
+	allNamespaces       bool
+	federationNamespace string
+	headers             dashboard.ProxyHeaders
+}
+
+func newDashboardCommand(use string, kube *kubeFlags, s streams) *cobra.Command {
+	o := dashboardOptions{}
+	cmd := &cobra.Command{
+		Use:   "dashboard",
+		Short: "Serve the read-only web dashboard, acting with your own credentials",
+		Long: `Serve Meridian's read-only dashboard: every cluster, Gloo installation, Gloo object,
+federated object and failover scheme you may see, live.
+
+By default it listens on 127.0.0.1 (a free port unless --port), acts with your
+kubeconfig's credentials, so it shows exactly what your RBAC lets you see, and
+opens your browser at a URL carrying a one-time sign-in token (other local users
+cannot use your credentials through it).
+
+In a cluster (artifacts/dashboard), it acts for the user an authenticating proxy
+signed in: --auth=impersonate trusts the proxy's user and group headers and
+impersonates that user with its own ServiceAccount; --auth=bearer sends each
+request's own bearer token and has no credential of its own. Neither serves a
+request that carries no user. See docs/dashboard.md.`,
+		Example: ex(use, `
+  {cmd} dashboard
+  {cmd} dashboard --port 8080 --no-browser
+  {cmd} dashboard --namespace team-a`),
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return o.run(ctx, kube, s)
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&o.port, "port", 0, "Port to listen on, on 127.0.0.1 (0: a free port).")
+	f.StringVar(&o.address, "address", "", "host:port to listen on, instead of 127.0.0.1 and --port. Only with --auth=impersonate or bearer may it be other than a loopback address.")
+	f.BoolVar(&o.noBrowser, "no-browser", false, "Do not open a browser; only print the URL.")
+	f.StringVar(&o.auth, "auth", "kubeconfig", "Whose identity the dashboard acts with: kubeconfig (yours), impersonate (the user an authenticating proxy names) or bearer (each request's bearer token).")
+	f.BoolVar(&o.inCluster, "in-cluster", false, "Reach the management cluster with the pod's ServiceAccount configuration rather than a kubeconfig.")
+	f.StringVarP(&o.namespace, "namespace", "n", "", "The namespace pages show when their URL names none (default: your kubeconfig context's, else all).")
+	f.BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "Pages show every namespace when their URL names none.")
+	f.StringVar(&o.federationNamespace, "federation-namespace", install.DefaultNamespace, "Namespace on the management cluster holding the cluster registrations.")
+	f.StringVar(&o.headers.User, "user-header", "X-Forwarded-User", "With --auth=impersonate: the header naming the signed-in user.")
+	f.StringVar(&o.headers.Groups, "groups-header", "X-Forwarded-Groups", "With --auth=impersonate: the header listing the user's groups, comma-separated.")
+	return cmd
+}
+
+func (o *dashboardOptions) config(kube *kubeFlags) (*rest.Config, string, error) {
+	if o.inCluster {
+		cfg, err := rest.InClusterConfig()
+		if err != nil {
+			return nil, "", fmt.Errorf("--in-cluster: %w (run it in a pod, or drop --in-cluster to use a kubeconfig)", err)
+		}
+		return cfg, "", nil
+	}
+	cfg, err := kube.config()
+	if err != nil {
+		return nil, "", err
+	}
+	rules := clientcmd.NewDefaultClientConfigLoadingRules()
+	rules.ExplicitPath = kube.kubeconfig
+	ns, explicit, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{CurrentContext: kube.context}).Namespace()
+	if err != nil || !explicit {
+		ns = ""
+	}
+	return cfg, ns, nil
+}
+
+func (o *dashboardOptions) run(ctx context.Context, kube *kubeFlags, s streams) error {
+	cfg, contextNamespace, err := o.config(kube)
+	if err != nil {
+		return err
+	}
+	var readers dashboard.Readers
+	switch o.auth {
+	case "kubeconfig":
+		readers, err = dashboard.ForKubeconfig(cfg)
+	case "impersonate":
+		readers, err = dashboard.ForImpersonation(cfg, o.headers)
+	case "bearer":
+		readers, err = dashboard.ForBearerTokens(cfg)
+	default:
+		return fmt.Errorf("--auth must be kubeconfig, impersonate or bearer, not %q", o.auth)
+	}
+	if err != nil {
+		return err
+	}
+	address := o.address
+	if address == "" {
+		address = net.JoinHostPort("127.0.0.1", strconv.Itoa(o.port))
+	}
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return fmt.Errorf("--address %q: %w (give host:port, e.g. 127.0.0.1:8080)", address, err)
+	}
+	if ip := net.ParseIP(host); o.auth == "kubeconfig" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("--address %s: with your own credentials the dashboard listens on a loopback address only (127.0.0.1); to serve others, run it behind an authenticating proxy with --auth=impersonate or bearer", address)
+	}
+	namespace := o.namespace
+	if namespace == "" && !o.allNamespaces {
+		namespace = contextNamespace
+	}
+	server, err := dashboard.New(dashboard.Options{
+		Readers: readers, Namespace: namespace, FederationNamespace: o.federationNamespace,
+		Logf: func(format string, args ...any) { fmt.Fprintf(s.err, format+"\n", args...) },
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", address)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w (is the port taken? pick another with --port)", address, err)
+	}
+	var handler http.Handler = server
+	url := "http://" + ln.Addr().String() + "/"
+	if o.auth == "kubeconfig" {
+		gate, err := dashboard.NewLocalGate(ln.Addr().String())
+		if err != nil {
+			return err
+		}
+		handler, url = gate.Wrap(server), gate.URL(ln.Addr().String())
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	fmt.Fprintf(s.out, "Meridian dashboard: %s\n", url)
+	switch o.auth {
+	case "kubeconfig":
+		fmt.Fprintf(s.out, "It acts with your kubeconfig's credentials; open it only in your own browser. Ctrl-C stops it.\n")
+	default:
+		fmt.Fprintf(s.out, "It serves only requests that name their user (--auth=%s). Ctrl-C stops it.\n", o.auth)
+	}
+	if !o.noBrowser {
+		if err := openBrowser(url); err != nil {
+			fmt.Fprintf(s.err, "could not open a browser (%v): open the URL above yourself\n", err)
+		}
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+		if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	}
+}
+
+func openBrowser(url string) error {
+	var cmd *exec.Cmd
+	switch runtime.GOOS {
+	case "darwin":
+		cmd = exec.Command("open", url)
+	case "windows":
+		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
+	default:
+		cmd = exec.Command("xdg-open", url)
+	}
+	return cmd.Start()
+}

@@ -1,0 +1,224 @@
+package dashboard
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+
+	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
+	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
+	"github.com/meridianfed/meridian/pkg/controller/placement"
+)
+
+type federatedRow struct {
+	Kind      string
+	Namespace string
+	Name      string
+	Placed    string
+	Accepted  string
+	Ready     bool
+	Message   string
+	URL       string
+}
+
+type federatedListPage struct {
+	Rows []federatedRow
+	// Denied lists the kinds the user may not list here.
+	Denied   []string
+	NotReady bool
+}
+
+// federatedList lists every federated object with its placement summary;
+// ?notready=1 keeps those not fully placed.
+func (s *Server) federatedList(w http.ResponseWriter, r *http.Request) {
+	rd := s.reader(w, r)
+	if rd == nil {
+		return
+	}
+	p := s.newPage(r, "Federated objects", "federated")
+	d := &federatedListPage{NotReady: r.URL.Query().Get("notready") == "1"}
+	for _, k := range placement.Kinds {
+		objs, err := listAll(r.Context(), rd, k.Federated, p.Namespace, p, typed[federatedObject])
+		if denied(err) {
+			d.Denied = append(d.Denied, k.FederatedKind)
+			continue
+		}
+		if err != nil {
+			s.apiError(w, r, k.FederatedKind+"s", err)
+			return
+		}
+		for i := range objs {
+			o := &objs[i]
+			ready := o.ready()
+			if d.NotReady && ready {
+				continue
+			}
+			row := federatedRow{Kind: k.FederatedKind, Namespace: o.Namespace, Name: o.Name, Placed: o.Status.Placed, Accepted: o.Status.Accepted, Ready: ready,
+				URL: p.URL("/federated/" + k.Federated.Resource + "/" + o.Namespace + "/" + o.Name)}
+			if c := meta.FindStatusCondition(o.Status.Conditions, "Ready"); c != nil {
+				row.Message = c.Message
+			}
+			d.Rows = append(d.Rows, row)
+		}
+	}
+	p.Data = d
+	p.Live = liveURL(p, []string{"federated"})
+	s.render(w, r, http.StatusOK, "federated", p)
+}
+
+// matrixCell is one (cluster, namespace) target of a placement.
+type matrixCell struct {
+	fedv1alpha1.PlacementStatus
+	Present bool
+	// ViewURL links to the placed object's view.
+	ViewURL string
+}
+
+type federatedPage struct {
+	Kind       placement.Kind
+	Object     federatedObject
+	Raw        map[string]any
+	Clusters   []string
+	Namespaces []string
+	// Matrix is indexed [namespace][cluster].
+	Matrix  [][]matrixCell
+	Ready   bool
+	Message string
+}
+
+// federatedDetail shows one federated object: its placement as a matrix of
+// cluster × namespace, each target's state and Gloo's verdict there.
+func (s *Server) federatedDetail(w http.ResponseWriter, r *http.Request) {
+	resource, namespace, name := r.PathValue("resource"), r.PathValue("namespace"), r.PathValue("name")
+	k, ok := federatedKindOf(func(k placement.Kind) bool { return k.Federated.Resource == resource })
+	what := fmt.Sprintf("%s %s/%s", k.FederatedKind, namespace, name)
+	if !ok || !validPath(namespace, name) {
+		s.notFound(w, r, fmt.Sprintf("%s/%s/%s does not name a federated object.", resource, namespace, name))
+		return
+	}
+	rd := s.reader(w, r)
+	if rd == nil {
+		return
+	}
+	obj, err := rd.Get(r.Context(), k.Federated, namespace, name)
+	if err != nil {
+		s.apiError(w, r, what, err)
+		return
+	}
+	o, err := typed[federatedObject](obj.Object)
+	if err != nil {
+		s.serverError(w, r, fmt.Errorf("reading %s: %w", what, err))
+		return
+	}
+	p := s.newPage(r, k.FederatedKind+" "+name, "federated")
+	d := &federatedPage{Kind: k, Object: o, Raw: obj.Object, Ready: o.ready()}
+	if c := meta.FindStatusCondition(o.Status.Conditions, "Ready"); c != nil {
+		d.Message = c.Message
+	}
+	clusters, namespaces := map[string]bool{}, map[string]bool{}
+	for _, ps := range o.Status.Placements {
+		clusters[ps.Cluster], namespaces[ps.Namespace] = true, true
+	}
+	d.Clusters, d.Namespaces = sortedKeys(clusters), sortedKeys(namespaces)
+	for _, ns := range d.Namespaces {
+		row := make([]matrixCell, len(d.Clusters))
+		for j, c := range d.Clusters {
+			for _, ps := range o.Status.Placements {
+				if ps.Cluster == c && ps.Namespace == ns {
+					row[j] = matrixCell{PlacementStatus: ps, Present: true}
+					if !k.Secret {
+						row[j].ViewURL = p.URL("/views/" + k.View.Resource + "/" + ns + "/" + viewsv1alpha1.ClusterName(c, o.Spec.Template.Metadata.NameFor(o.Name)))
+					}
+				}
+			}
+		}
+		d.Matrix = append(d.Matrix, row)
+	}
+	p.Data = d
+	p.Live = liveURL(p, []string{"federated"})
+	s.render(w, r, http.StatusOK, "federatedobject", p)
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+type failoverRow struct {
+	fedv1alpha1.FailoverScheme
+	URL string
+}
+
+type failoverListPage struct {
+	Rows        []failoverRow
+	NotAccepted bool
+}
+
+// failoverList lists the FailoverSchemes; ?notaccepted=1 keeps those not
+// Accepted.
+func (s *Server) failoverList(w http.ResponseWriter, r *http.Request) {
+	rd := s.reader(w, r)
+	if rd == nil {
+		return
+	}
+	p := s.newPage(r, "Failover schemes", "failover")
+	schemes, err := listAll(r.Context(), rd, failoverGVR, p.Namespace, p, typed[fedv1alpha1.FailoverScheme])
+	if denied(err) {
+		p.Data = errorPage{Heading: "Not permitted", Message: "You may not list failover schemes " + where(p.Namespace) + ". Pick a namespace you may read above."}
+		s.render(w, r, http.StatusForbidden, "error", p)
+		return
+	}
+	if err != nil {
+		s.apiError(w, r, "failover schemes", err)
+		return
+	}
+	d := &failoverListPage{NotAccepted: r.URL.Query().Get("notaccepted") == "1"}
+	for _, fs := range schemes {
+		if d.NotAccepted && fs.Status.State == fedv1alpha1.FailoverAccepted {
+			continue
+		}
+		d.Rows = append(d.Rows, failoverRow{FailoverScheme: fs, URL: p.URL("/failover/" + fs.Namespace + "/" + fs.Name)})
+	}
+	p.Data = d
+	p.Live = liveURL(p, []string{"failoverschemes"})
+	s.render(w, r, http.StatusOK, "failover", p)
+}
+
+type failoverPage struct {
+	Scheme     fedv1alpha1.FailoverScheme
+	PrimaryURL string
+}
+
+func (s *Server) failoverDetail(w http.ResponseWriter, r *http.Request) {
+	namespace, name := r.PathValue("namespace"), r.PathValue("name")
+	what := fmt.Sprintf("FailoverScheme %s/%s", namespace, name)
+	if !validPath(namespace, name) {
+		s.notFound(w, r, what+" is not a name a FailoverScheme can have.")
+		return
+	}
+	rd := s.reader(w, r)
+	if rd == nil {
+		return
+	}
+	obj, err := rd.Get(r.Context(), failoverGVR, namespace, name)
+	if err != nil {
+		s.apiError(w, r, what, err)
+		return
+	}
+	fs, err := typed[fedv1alpha1.FailoverScheme](obj.Object)
+	if err != nil {
+		s.serverError(w, r, fmt.Errorf("reading %s: %w", what, err))
+		return
+	}
+	p := s.newPage(r, "FailoverScheme "+name, "failover")
+	pr := fs.Spec.Primary
+	p.Data = &failoverPage{Scheme: fs, PrimaryURL: p.URL("/views/upstreams/" + pr.Namespace + "/" + viewsv1alpha1.ClusterName(pr.ClusterName, pr.Name))}
+	p.Live = liveURL(p, []string{"failoverschemes", "glooinstances"})
+	s.render(w, r, http.StatusOK, "failoverscheme", p)
+}

@@ -1,0 +1,85 @@
+package dashboard
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"net"
+	"net/http"
+	"net/url"
+)
+
+// LocalGate keeps `meridianctl dashboard` to the browser of the person who
+// started it. The server acts with their kubeconfig's credentials, and a
+// port on 127.0.0.1 is open to every local user and to any web page's
+// requests: so the URL printed carries a random token, which the first
+// visit trades for a cookie only this origin sends (as Jupyter does), and
+// a request whose Host is not the loopback address it listens on is
+// refused (a DNS-rebinding page's Host is its own name).
+type LocalGate struct {
+	token string
+	hosts map[string]bool
+}
+
+const gateCookie = "meridian-dashboard"
+
+// NewLocalGate returns a gate for a server listening on addr (host:port on
+// a loopback address).
+func NewLocalGate(addr string) (*LocalGate, error) {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	return &LocalGate{
+		token: base64.RawURLEncoding.EncodeToString(b),
+		hosts: map[string]bool{
+			net.JoinHostPort("127.0.0.1", port): true, net.JoinHostPort("localhost", port): true, net.JoinHostPort("::1", port): true,
+		},
+	}, nil
+}
+
+// URL is the address to open: it signs the browser in.
+func (g *LocalGate) URL(addr string) string {
+	return "http://" + addr + "/?" + url.Values{"token": {g.token}}.Encode()
+}
+
+// Wrap lets through what the gate admits; static files need no token.
+func (g *LocalGate) Wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !g.hosts[r.Host] {
+			http.Error(w, "the dashboard answers only at the address meridianctl printed", http.StatusMisdirectedRequest)
+			return
+		}
+		if t := r.URL.Query().Get("token"); t != "" {
+			if !g.valid(t) {
+				http.Error(w, "this dashboard link is not valid: open the URL meridianctl dashboard printed", http.StatusUnauthorized)
+				return
+			}
+			http.SetCookie(w, &http.Cookie{Name: gateCookie, Value: g.token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
+			q := r.URL.Query()
+			q.Del("token")
+			u := *r.URL
+			u.RawQuery = q.Encode()
+			http.Redirect(w, r, u.RequestURI(), http.StatusFound)
+			return
+		}
+		if len(r.URL.Path) >= len("/static/") && r.URL.Path[:len("/static/")] == "/static/" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		c, err := r.Cookie(gateCookie)
+		if err != nil || !g.valid(c.Value) {
+			http.Error(w, "not signed in to this dashboard: open the URL meridianctl dashboard printed (it carries a token)", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (g *LocalGate) valid(t string) bool {
+	return subtle.ConstantTimeCompare([]byte(t), []byte(g.token)) == 1
+}
