@@ -87,8 +87,12 @@ fuzz: ## Run every fuzz target for FUZZTIME each (10s by default: FUZZTIME=2m fo
 fuzz-short: ## make fuzz with FUZZTIME_SHORT (4s) per target: what make test runs (about 2 minutes for all targets, builds cached).
 	$(MAKE) fuzz FUZZTIME=$(FUZZTIME_SHORT)
 
+.PHONY: browser
+browser: ## Make sure a headless Chromium is here for the dashboard's browser tests (installs Debian's chromium-headless-shell where none is).
+	hack/install-browser.sh
+
 .PHONY: e2e
-e2e: tools ## End-to-end suite (Ginkgo v2) on real etcd and kube-apiservers.
+e2e: tools browser ## End-to-end suite (Ginkgo v2) on real etcd and kube-apiservers; the dashboard's specs in headless Chromium.
 	$(GO) test -count=1 -timeout $(E2E_TIMEOUT) ./test/e2e/... -ginkgo.v
 
 .PHONY: test-fresh

@@ -90,11 +90,21 @@ func (o *dashboardOptions) config(kube *kubeFlags) (*rest.Config, string, error)
 	if err != nil {
 		return nil, "", err
 	}
+	// The context's own namespace, if it sets one (kubectl would use
+	// "default" otherwise; the dashboard then shows all namespaces).
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
 	rules.ExplicitPath = kube.kubeconfig
-	ns, explicit, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{CurrentContext: kube.context}).Namespace()
-	if err != nil || !explicit {
-		ns = ""
+	raw, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{CurrentContext: kube.context}).RawConfig()
+	if err != nil {
+		return nil, "", err
+	}
+	current := kube.context
+	if current == "" {
+		current = raw.CurrentContext
+	}
+	ns := ""
+	if c := raw.Contexts[current]; c != nil {
+		ns = c.Namespace
 	}
 	return cfg, ns, nil
 }
