@@ -100,7 +100,7 @@ test-fresh: ## make test (then make demo) from a clean clone of HEAD with empty 
 	hack/test-fresh.sh
 
 .PHONY: bench
-bench: tools ## Benchmarks on the real environment; writes docs/benchmarks.md (BENCH_ARGS="--members 10 --upstreams 1000", BENCH_PLACEMENT_ARGS="--members 10 --objects 1000", BENCH_FAILOVER_ARGS="--rounds 40").
+bench: tools browser ## Benchmarks on the real environment; writes docs/benchmarks.md (BENCH_ARGS="--members 10 --upstreams 1000", BENCH_PLACEMENT_ARGS="--members 10 --objects 1000", BENCH_FAILOVER_ARGS="--rounds 40").
 	$(GO) build -o $(BIN)/meridian-apiserver ./cmd/apiserver
 	$(GO) build -o $(BIN)/meridian-controller ./cmd/controller
 	$(GO) run ./hack/bench --apiserver $(BIN)/meridian-apiserver --controller $(BIN)/meridian-controller $(BENCH_ARGS) > docs/benchmarks.md.new

@@ -16,6 +16,9 @@
 //     its own);
 //   - proxy: the server's live heap while one member rewrites a large Proxy
 //     (proxy.go);
+//   - dashboard: the dashboard's list page over every Upstream, to its first
+//     byte and rendered in a headless Chromium, and how soon a member's
+//     write shows on an open page (dashboard.go);
 //   - outage: how long the views take to hold a member's objects again once
 //     it answers after an outage longer than the server's grace (outage.go).
 //
@@ -61,7 +64,7 @@ import (
 // leaves its member's kube-apiserver holding gigabytes (its own watch
 // cache of the versions), and on a machine of 24 GB the parts after it
 // ran out of memory.
-var allParts = []string{"base", "limit", "concurrent", "outage", "proxy", "scale"}
+var allParts = []string{"base", "limit", "concurrent", "outage", "dashboard", "proxy", "scale"}
 
 type config struct {
 	members, perMember, rounds int
@@ -156,7 +159,7 @@ func run(c config) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Hour)
 	defer cancel()
 	var out bytes.Buffer
-	if c.any("base", "limit", "concurrent", "proxy", "outage") {
+	if c.any("base", "limit", "concurrent", "proxy", "outage", "dashboard") {
 		if err := runMain(ctx, c, &out); err != nil {
 			return err
 		}
@@ -388,6 +391,13 @@ func runMain(ctx context.Context, c config, out io.Writer) error {
 		}
 	}
 
+	var dash dashboardResult
+	if c.parts["dashboard"] {
+		if dash, err = runDashboard(ctx, c, env, members[0], want); err != nil {
+			return err
+		}
+	}
+
 	// Last: see allParts.
 	var proxy proxyResult
 	if c.parts["proxy"] {
@@ -461,6 +471,9 @@ func runMain(ctx context.Context, c config, out io.Writer) error {
 	}
 	if c.parts["concurrent"] {
 		conc.report(out, c, command(c, "concurrent", fmt.Sprintf("--members %d --upstreams %d --clients %d --client-lists %d", nMembers, perMember, c.clients, c.clientLists)), date)
+	}
+	if c.parts["dashboard"] {
+		dash.report(out, command(c, "dashboard", fmt.Sprintf("--members %d --upstreams %d --rounds %d", nMembers, perMember, rounds)), date)
 	}
 	if c.parts["proxy"] {
 		proxy.report(out, c, command(c, "proxy", fmt.Sprintf("--members %d --upstreams %d --proxy-bytes %d --proxy-rewrites %d --proxy-sample-every %d", nMembers, perMember, c.proxyBytes, c.proxyRewrites, c.proxySampleEvery)), date)

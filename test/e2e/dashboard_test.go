@@ -31,25 +31,10 @@ import (
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
 	"github.com/meridianfed/meridian/pkg/apis/gloo/core"
 	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
+	"github.com/meridianfed/meridian/pkg/devenv/browser"
 	meridianclient "github.com/meridianfed/meridian/pkg/generated/clientset/versioned"
 	glooclient "github.com/meridianfed/meridian/pkg/generated/gloo/clientset/versioned"
 )
-
-// browserPath is the headless Chromium the dashboard specs drive:
-// $MERIDIAN_CHROME, else Debian's chromium-headless-shell or chromium
-// (`make e2e` installs chromium-headless-shell where neither is present).
-func browserPath() string {
-	if p := os.Getenv("MERIDIAN_CHROME"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium-headless-shell", "chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	Fail("no headless Chromium for the dashboard specs: run `make browser` (make e2e does), or set MERIDIAN_CHROME")
-	return ""
-}
 
 // dashboardProcess is a running `meridianctl dashboard`.
 type dashboardProcess struct {
@@ -111,19 +96,8 @@ func (d *dashboardProcess) get(ctx context.Context, path string) (int, string) {
 
 // browser starts a headless Chromium and signs it in to the dashboard.
 func (d *dashboardProcess) browser(width, height int) context.Context {
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(browserPath()),
-		chromedp.NoSandbox,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(GinkgoT().TempDir()),
-		chromedp.WindowSize(width, height),
-	)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	DeferCleanup(cancelAlloc)
-	b, cancel := chromedp.NewContext(alloc)
+	b, cancel, err := browser.Start(GinkgoT().TempDir(), width, height)
+	Expect(err).NotTo(HaveOccurred(), "starting headless Chromium")
 	DeferCleanup(cancel)
 	Expect(chromedp.Do(b, chromedp.Navigate(d.signIn), chromedp.WaitVisible(chromedp.ID("page")))).To(Succeed(), "signing the browser in")
 	return b
@@ -432,6 +406,14 @@ var _ = Describe("The dashboard (meridianctl dashboard) in a real browser", Orde
 		}
 		status, _ := dana.get(ctx, "/views/upstreams/team-a/east.team-a-orders-8080")
 		Expect(status).To(Equal(http.StatusOK), "dana's own objects open")
+	})
+
+	It("has in-cluster manifests (artifacts/dashboard) the management cluster accepts", func(ctx SpecContext) {
+		out, err := kubectl(ctx, env.Management.Kubeconfig, "apply", "--dry-run=server", "-f", filepath.Join(repoRoot, "artifacts", "dashboard"))
+		Expect(err).NotTo(HaveOccurred(), "kubectl apply --dry-run=server: %s", out)
+		for _, want := range []string{"serviceaccount/meridian-dashboard", "clusterrole.rbac.authorization.k8s.io/meridian-dashboard-impersonator", "deployment.apps/meridian-dashboard", "service/meridian-dashboard"} {
+			Expect(out).To(ContainSubstring(want))
+		}
 	})
 
 	It("shows a stopped member as unreachable, live, and reachable again once it is back", func(ctx SpecContext) {

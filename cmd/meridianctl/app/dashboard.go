@@ -32,6 +32,7 @@ type dashboardOptions struct {
 	namespace           string
 	allNamespaces       bool
 	federationNamespace string
+	healthAddress       string
 	headers             dashboard.ProxyHeaders
 }
 
@@ -73,6 +74,7 @@ request that carries no user. See docs/dashboard.md.`,
 	f.StringVarP(&o.namespace, "namespace", "n", "", "The namespace pages show when their URL names none (default: your kubeconfig context's, else all).")
 	f.BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "Pages show every namespace when their URL names none.")
 	f.StringVar(&o.federationNamespace, "federation-namespace", install.DefaultNamespace, "Namespace on the management cluster holding the cluster registrations.")
+	f.StringVar(&o.healthAddress, "health-address", "", "Also serve /healthz (and nothing else) on this host:port, for a kubelet's probes.")
 	f.StringVar(&o.headers.User, "user-header", "X-Forwarded-User", "With --auth=impersonate: the header naming the signed-in user.")
 	f.StringVar(&o.headers.Groups, "groups-header", "X-Forwarded-Groups", "With --auth=impersonate: the header listing the user's groups, comma-separated.")
 	return cmd
@@ -164,8 +166,19 @@ func (o *dashboardOptions) run(ctx context.Context, kube *kubeFlags, s streams) 
 		handler, url = gate.Wrap(server), gate.URL(ln.Addr().String())
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	done := make(chan error, 1)
+	done := make(chan error, 2)
 	go func() { done <- srv.Serve(ln) }()
+	if o.healthAddress != "" {
+		health := http.NewServeMux()
+		health.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) })
+		hl, err := net.Listen("tcp", o.healthAddress)
+		if err != nil {
+			return fmt.Errorf("--health-address %s: %w", o.healthAddress, err)
+		}
+		hs := &http.Server{Handler: health, ReadHeaderTimeout: 10 * time.Second}
+		defer hs.Close()
+		go func() { done <- hs.Serve(hl) }()
+	}
 	fmt.Fprintf(s.out, "Meridian dashboard: %s\n", url)
 	switch o.auth {
 	case "kubeconfig":
