@@ -42,6 +42,11 @@ func (in Check) OpenAPIModelName() string {
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
+func (in CheckField) OpenAPIModelName() string {
+	return "io.meridian.views.v1alpha1.CheckField"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
 func (in ControlPlane) OpenAPIModelName() string {
 	return "io.meridian.views.v1alpha1.ControlPlane"
 }
