@@ -41,6 +41,11 @@ func (a *apiServer) last() http.Header {
 func getThrough(t *testing.T, readers Readers, header http.Header) error {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.RemoteAddr = "127.0.0.1:50000"
+	if addr := header.Get("Test-Remote-Addr"); addr != "" {
+		req.RemoteAddr = addr
+		header.Del("Test-Remote-Addr")
+	}
 	req.Header = header
 	rd, err := readers.For(req)
 	if err != nil {
@@ -65,6 +70,18 @@ func TestImpersonationActsForTheProxysUserOnly(t *testing.T) {
 	}
 	if len(api.seen) != 0 {
 		t.Fatal("a request without a user reached the API")
+	}
+	for _, h := range []http.Header{
+		{"X-Forwarded-User": {"alice@example.com"}, "Test-Remote-Addr": {"10.1.2.3:4444"}},
+		{"X-Forwarded-User": {"system:admin"}},
+		{"X-Forwarded-User": {"mallory"}, "X-Forwarded-Groups": {"devs,system:masters"}},
+	} {
+		if err := getThrough(t, readers, h); err == nil {
+			t.Errorf("a request with %v was served", h)
+		}
+	}
+	if len(api.seen) != 0 {
+		t.Fatal("a refused request reached the API")
 	}
 	if err := getThrough(t, readers, http.Header{"X-Forwarded-User": {"alice@example.com"}, "X-Forwarded-Groups": {"team-a, devs", "ops"}}); err != nil {
 		t.Fatal(err)
@@ -138,13 +155,13 @@ func TestLocalGate(t *testing.T) {
 		t.Fatalf("the sign-in URL: %d to %q, want a redirect to /?x=1 without the token", rec.Code, rec.Header().Get("Location"))
 	}
 	cookies := rec.Result().Cookies()
-	if len(cookies) != 1 || !cookies[0].HttpOnly || cookies[0].SameSite != http.SameSiteStrictMode {
+	if len(cookies) != 1 || cookies[0].Name != "meridian-dashboard-4567" || !cookies[0].HttpOnly || cookies[0].SameSite != http.SameSiteStrictMode {
 		t.Fatalf("cookie = %+v, want one HttpOnly SameSite=Strict", cookies)
 	}
 	if rec := do("localhost:4567", "/views/upstreams", cookies[0]); rec.Code != http.StatusOK || rec.Body.String() != "served" {
 		t.Errorf("with the cookie: %d", rec.Code)
 	}
-	if rec := do("127.0.0.1:4567", "/", &http.Cookie{Name: gateCookie, Value: "guess"}); rec.Code != http.StatusUnauthorized {
+	if rec := do("127.0.0.1:4567", "/", &http.Cookie{Name: "meridian-dashboard-4567", Value: "guess"}); rec.Code != http.StatusUnauthorized {
 		t.Errorf("a guessed cookie: %d, want 401", rec.Code)
 	}
 }

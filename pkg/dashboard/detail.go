@@ -83,6 +83,7 @@ func (s *Server) detail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newPage(r, k.Kind+" "+name, k.Resource)
+	p.saw(k.Resource, obj.GetResourceVersion())
 	d := &detailPage{Kind: k, Object: obj, Cluster: viewsv1alpha1.ClusterOf(obj), Spec: obj.Object["spec"], Status: obj.Object["status"]}
 	_, d.MemberName, _ = viewsv1alpha1.SplitClusterName(obj.GetName())
 	raw, _ := json.Marshal(obj.Object["status"])
@@ -109,7 +110,7 @@ func (s *Server) detail(w http.ResponseWriter, r *http.Request) {
 	}
 	d.ListURL = p.URL("/views/"+k.Resource, "cluster", d.Cluster)
 	p.Data = d
-	p.Live = liveURL(p, []string{k.Resource})
+	p.Live = liveURL(p, namespace, []string{k.Resource})
 	s.render(w, r, http.StatusOK, "detail", p)
 }
 
@@ -142,14 +143,20 @@ func (s *Server) instances(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, "Gloo instances", err)
 		return
 	}
-	sv := &survey{Instances: instances}
+	sv := &survey{}
+	unhealthy := r.URL.Query().Get("unhealthy") == "1"
 	for i := range instances {
-		if instances[i].Healthy() {
+		healthy := instances[i].Healthy()
+		if healthy {
 			sv.Healthy++
 		}
+		if !unhealthy || !healthy {
+			sv.Instances = append(sv.Instances, instances[i])
+		}
 	}
+	sv.Filtered = unhealthy
 	p.Data = &instancesPage{Survey: sv}
-	p.Live = liveURL(p, []string{"glooinstances"})
+	p.Live = liveURL(p, p.Namespace, []string{"glooinstances"})
 	s.render(w, r, http.StatusOK, "instances", p)
 }
 
@@ -196,6 +203,7 @@ func (s *Server) instance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newPage(r, "Gloo instance "+name, "instances")
+	p.saw(instancesGVR.Resource, obj.GetResourceVersion())
 	d := &instancePage{Instance: gi}
 	for _, f := range d.Instance.Spec.Check.Fields() {
 		if sum := *f.Summary; sum != nil {
@@ -204,6 +212,6 @@ func (s *Server) instance(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.Data = d
-	p.Live = liveURL(p, []string{"glooinstances"})
+	p.Live = liveURL(p, namespace, []string{"glooinstances"})
 	s.render(w, r, http.StatusOK, "instance", p)
 }

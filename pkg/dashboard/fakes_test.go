@@ -35,6 +35,8 @@ type fakeReader struct {
 	calls    map[string]int
 	watchers []*watch.RaceFreeFakeWatcher
 	watched  chan schema.GroupVersionResource
+	// onWatch, when set, is told each watch's resourceVersion.
+	onWatch func(resourceVersion string)
 }
 
 func newFakeReader() *fakeReader {
@@ -131,7 +133,7 @@ func (f *fakeReader) Table(ctx context.Context, gvr schema.GroupVersionResource,
 		return nil, err
 	}
 	for i := range t.Rows {
-		m, _ := json.Marshal(metav1.PartialObjectMetadata{ObjectMeta: metav1.ObjectMeta{Name: items[i].GetName(), Namespace: items[i].GetNamespace()}})
+		m, _ := json.Marshal(metav1.PartialObjectMetadata{ObjectMeta: metav1.ObjectMeta{Name: items[i].GetName(), Namespace: items[i].GetNamespace(), CreationTimestamp: items[i].GetCreationTimestamp()}})
 		t.Rows[i].Object = runtime.RawExtension{Raw: m}
 	}
 	t.Continue = next
@@ -166,7 +168,10 @@ func (f *fakeReader) Get(_ context.Context, gvr schema.GroupVersionResource, nam
 	return nil, apierrors.NewNotFound(gvr.GroupResource(), name)
 }
 
-func (f *fakeReader) Watch(_ context.Context, gvr schema.GroupVersionResource, namespace, _ string) (watch.Interface, error) {
+func (f *fakeReader) Watch(_ context.Context, gvr schema.GroupVersionResource, namespace, resourceVersion string) (watch.Interface, error) {
+	if f.onWatch != nil {
+		f.onWatch(resourceVersion)
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.check(gvr, namespace); err != nil {

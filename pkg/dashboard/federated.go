@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
 	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
@@ -26,19 +27,20 @@ type federatedRow struct {
 type federatedListPage struct {
 	Rows []federatedRow
 	// Denied lists the kinds the user may not list here.
-	Denied   []string
-	NotReady bool
+	Denied []string
+	// NotPlaced: only those not fully placed.
+	NotPlaced bool
 }
 
 // federatedList lists every federated object with its placement summary;
-// ?notready=1 keeps those not fully placed.
+// ?notplaced=1 keeps those not fully placed.
 func (s *Server) federatedList(w http.ResponseWriter, r *http.Request) {
 	rd := s.reader(w, r)
 	if rd == nil {
 		return
 	}
 	p := s.newPage(r, "Federated objects", "federated")
-	d := &federatedListPage{NotReady: r.URL.Query().Get("notready") == "1"}
+	d := &federatedListPage{NotPlaced: r.URL.Query().Get("notplaced") == "1"}
 	for _, k := range placement.Kinds {
 		objs, err := listAll(r.Context(), rd, k.Federated, p.Namespace, p, typed[federatedObject])
 		if denied(err) {
@@ -52,7 +54,7 @@ func (s *Server) federatedList(w http.ResponseWriter, r *http.Request) {
 		for i := range objs {
 			o := &objs[i]
 			ready := o.ready()
-			if d.NotReady && ready {
+			if d.NotPlaced && o.fullyPlaced() {
 				continue
 			}
 			row := federatedRow{Kind: k.FederatedKind, Namespace: o.Namespace, Name: o.Name, Placed: o.Status.Placed, Accepted: o.Status.Accepted, Ready: ready,
@@ -64,7 +66,7 @@ func (s *Server) federatedList(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.Data = d
-	p.Live = liveURL(p, []string{"federated"})
+	p.Live = liveURL(p, p.Namespace, []string{"federated"})
 	s.render(w, r, http.StatusOK, "federated", p)
 }
 
@@ -113,7 +115,8 @@ func (s *Server) federatedDetail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newPage(r, k.FederatedKind+" "+name, "federated")
-	d := &federatedPage{Kind: k, Object: o, Raw: obj.Object, Ready: o.ready()}
+	p.saw(k.Federated.Resource, obj.GetResourceVersion())
+	d := &federatedPage{Kind: k, Object: o, Raw: shown(obj.Object, k.Secret), Ready: o.ready()}
 	if c := meta.FindStatusCondition(o.Status.Conditions, "Ready"); c != nil {
 		d.Message = c.Message
 	}
@@ -137,8 +140,47 @@ func (s *Server) federatedDetail(w http.ResponseWriter, r *http.Request) {
 		d.Matrix = append(d.Matrix, row)
 	}
 	p.Data = d
-	p.Live = liveURL(p, []string{"federated"})
+	p.Live = liveURL(p, namespace, []string{"federated"})
 	s.render(w, r, http.StatusOK, "federatedobject", p)
+}
+
+// shown is a federated object as its page shows it: without managed
+// fields and kubectl's last-applied copy (which would repeat the spec),
+// and for a FederatedSecret without the Secret's data: the keys stay, the
+// values and the overrides' patch values are replaced. The failover data plane's
+// FederatedSecrets carry private keys, and a page is easily shared.
+func shown(obj map[string]any, secret bool) map[string]any {
+	out := runtime.DeepCopyJSON(obj)
+	if md, ok := out["metadata"].(map[string]any); ok {
+		delete(md, "managedFields")
+		if ann, ok := md["annotations"].(map[string]any); ok {
+			delete(ann, "kubectl.kubernetes.io/last-applied-configuration")
+		}
+	}
+	if !secret {
+		return out
+	}
+	spec, _ := out["spec"].(map[string]any)
+	if tmpl, ok := spec["template"].(map[string]any); ok {
+		for _, field := range []string{"data", "stringData"} {
+			if values, ok := tmpl[field].(map[string]any); ok {
+				for k := range values {
+					values[k] = "(hidden)"
+				}
+			}
+		}
+	}
+	if overrides, ok := spec["overrides"].([]any); ok {
+		for _, o := range overrides {
+			patches, _ := o.(map[string]any)["patches"].([]any)
+			for _, p := range patches {
+				if pm, ok := p.(map[string]any); ok && pm["value"] != nil {
+					pm["value"] = "(hidden)"
+				}
+			}
+		}
+	}
+	return out
 }
 
 func sortedKeys(m map[string]bool) []string {
@@ -186,7 +228,7 @@ func (s *Server) failoverList(w http.ResponseWriter, r *http.Request) {
 		d.Rows = append(d.Rows, failoverRow{FailoverScheme: fs, URL: p.URL("/failover/" + fs.Namespace + "/" + fs.Name)})
 	}
 	p.Data = d
-	p.Live = liveURL(p, []string{"failoverschemes"})
+	p.Live = liveURL(p, p.Namespace, []string{"failoverschemes"})
 	s.render(w, r, http.StatusOK, "failover", p)
 }
 
@@ -217,8 +259,10 @@ func (s *Server) failoverDetail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newPage(r, "FailoverScheme "+name, "failover")
+	p.saw(failoverGVR.Resource, obj.GetResourceVersion())
 	pr := fs.Spec.Primary
 	p.Data = &failoverPage{Scheme: fs, PrimaryURL: p.URL("/views/upstreams/" + pr.Namespace + "/" + viewsv1alpha1.ClusterName(pr.ClusterName, pr.Name))}
-	p.Live = liveURL(p, []string{"failoverschemes", "glooinstances"})
+	s.sawInstances(r.Context(), rd, p)
+	p.Live = liveURL(p, namespace, []string{"failoverschemes", "glooinstances"})
 	s.render(w, r, http.StatusOK, "failoverscheme", p)
 }

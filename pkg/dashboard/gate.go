@@ -7,26 +7,28 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // LocalGate keeps `meridianctl dashboard` to the browser of the person who
 // started it. The server acts with their kubeconfig's credentials, and a
 // port on 127.0.0.1 is open to every local user and to any web page's
-// requests: so the URL printed carries a random token, which the first
-// visit trades for a cookie only this origin sends (as Jupyter does), and
-// a request whose Host is not the loopback address it listens on is
-// refused (a DNS-rebinding page's Host is its own name).
+// requests: so the URL it opens carries a random token, valid while it
+// runs, which a visit trades for a cookie only this origin sends (as
+// Jupyter does), and a request whose Host is not the loopback address it
+// listens on is refused (a DNS-rebinding page's Host is its own name).
+// Cookies do not tell ports apart, so the cookie is named after the port:
+// two dashboards on one machine keep theirs.
 type LocalGate struct {
-	token string
-	hosts map[string]bool
+	token  string
+	hosts  map[string]bool
+	cookie string
 }
-
-const gateCookie = "meridian-dashboard"
 
 // NewLocalGate returns a gate for a server listening on addr (host:port on
 // a loopback address).
 func NewLocalGate(addr string) (*LocalGate, error) {
-	_, port, err := net.SplitHostPort(addr)
+	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, err
 	}
@@ -35,9 +37,10 @@ func NewLocalGate(addr string) (*LocalGate, error) {
 		return nil, err
 	}
 	return &LocalGate{
-		token: base64.RawURLEncoding.EncodeToString(b),
+		token:  base64.RawURLEncoding.EncodeToString(b),
+		cookie: "meridian-dashboard-" + port,
 		hosts: map[string]bool{
-			net.JoinHostPort("127.0.0.1", port): true, net.JoinHostPort("localhost", port): true, net.JoinHostPort("::1", port): true,
+			net.JoinHostPort(host, port): true, net.JoinHostPort("localhost", port): true,
 		},
 	}, nil
 }
@@ -59,7 +62,7 @@ func (g *LocalGate) Wrap(next http.Handler) http.Handler {
 				http.Error(w, "this dashboard link is not valid: open the URL meridianctl dashboard printed", http.StatusUnauthorized)
 				return
 			}
-			http.SetCookie(w, &http.Cookie{Name: gateCookie, Value: g.token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
+			http.SetCookie(w, &http.Cookie{Name: g.cookie, Value: g.token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
 			q := r.URL.Query()
 			q.Del("token")
 			u := *r.URL
@@ -67,11 +70,11 @@ func (g *LocalGate) Wrap(next http.Handler) http.Handler {
 			http.Redirect(w, r, u.RequestURI(), http.StatusFound)
 			return
 		}
-		if len(r.URL.Path) >= len("/static/") && r.URL.Path[:len("/static/")] == "/static/" {
+		if strings.HasPrefix(r.URL.Path, "/static/") {
 			next.ServeHTTP(w, r)
 			return
 		}
-		c, err := r.Cookie(gateCookie)
+		c, err := r.Cookie(g.cookie)
 		if err != nil || !g.valid(c.Value) {
 			http.Error(w, "not signed in to this dashboard: open the URL meridianctl dashboard printed (it carries a token)", http.StatusUnauthorized)
 			return

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -176,21 +177,48 @@ func ForImpersonation(cfg *rest.Config, headers ProxyHeaders) (Readers, error) {
 	return &impersonating{cfg: cfg, base: base.Transport, headers: headers}, nil
 }
 
+// For trusts the headers only from the loopback address: the proxy is a
+// sidecar in the dashboard's pod (artifacts/dashboard), and anything else
+// that reached the port could name any user. Names Kubernetes reserves
+// (system:...) are refused, so that no header can make the dashboard act
+// as a node, a controller or system:masters.
 func (i *impersonating) For(r *http.Request) (Reader, error) {
+	if !fromLoopback(r) {
+		return nil, &AuthError{Message: "the dashboard trusts its authenticating proxy's headers from the pod's loopback only: reach it through the proxy"}
+	}
 	user := strings.TrimSpace(r.Header.Get(i.headers.User))
 	if user == "" {
 		return nil, &AuthError{Message: "no signed-in user: the dashboard serves only requests its authenticating proxy signed in (" + i.headers.User + " is missing)"}
 	}
+	if reserved(user) {
+		return nil, &AuthError{Message: "the dashboard does not act as a system: user"}
+	}
 	var groups []string
 	for _, v := range r.Header.Values(i.headers.Groups) {
 		for _, g := range strings.Split(v, ",") {
-			if g = strings.TrimSpace(g); g != "" {
-				groups = append(groups, g)
+			if g = strings.TrimSpace(g); g == "" {
+				continue
 			}
+			if reserved(g) {
+				return nil, &AuthError{Message: "the dashboard does not act for system: groups"}
+			}
+			groups = append(groups, g)
 		}
 	}
 	rt := transport.NewImpersonatingRoundTripper(transport.ImpersonationConfig{UserName: user, Groups: groups}, i.base)
 	return newKubeReader(i.cfg, &http.Client{Transport: rt})
+}
+
+func reserved(name string) bool { return strings.HasPrefix(name, "system:") }
+
+// fromLoopback reports whether r came from this host's loopback address.
+func fromLoopback(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // passingTokens acts with the bearer token each request carries (an

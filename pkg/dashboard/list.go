@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -53,8 +54,10 @@ type listRow struct {
 	Namespace string
 	Cluster   string
 	Cells     []string
-	// Stale is true for an object of a cluster the views warned about.
-	Stale bool
+	Created   time.Time
+	// Stale is what the views warned about the object's cluster
+	// ("unreachable", ...), "" when nothing.
+	Stale string
 	URL   string
 }
 
@@ -66,15 +69,14 @@ type listColumn struct {
 }
 
 type listPage struct {
-	Kind     viewKind
-	Filter   listFilter
-	Columns  []listColumn
-	Rows     []listRow
-	Scanned  int
-	Next     string
-	More     bool
-	States   []string
-	Clusters []string
+	Kind    viewKind
+	Filter  listFilter
+	Columns []listColumn
+	Rows    []listRow
+	Scanned int
+	Next    string
+	More    bool
+	States  []string
 }
 
 // list serves a view kind's objects across clusters: one page of the API
@@ -98,10 +100,6 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if f.Cluster != "" && strings.ContainsAny(f.Cluster, ",=!") {
-		s.badRequest(w, r, fmt.Sprintf("%q is not a cluster name.", f.Cluster))
-		return
-	}
 	rd := s.reader(w, r)
 	if rd == nil {
 		return
@@ -112,11 +110,11 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 	if f.Cluster != "" {
 		opts.FieldSelector = viewsv1alpha1.ClusterField + "=" + f.Cluster
 	}
+	// With a filter the API cannot apply, API pages are read on until the
+	// page holds PageSize rows (at most 2×PageSize-1: an API page is never
+	// cut, the next one starts at its continue token) or scanLimit
+	// objects were read.
 	filtering := f.State != "" || f.Text != ""
-	if filtering {
-		// Read bigger pages of which few rows will match.
-		opts.Limit = max(s.opts.PageSize, surveyPageSize)
-	}
 	var table *metav1.Table
 	for {
 		pg, err := rd.Table(r.Context(), k.GVR, opts)
@@ -137,6 +135,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.warn(pg.Warnings)
+		p.saw(k.Resource, pg.Table.ResourceVersion)
 		if table == nil {
 			table = pg.Table
 			data.Columns = columnsOf(table, f.Wide)
@@ -148,9 +147,9 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
-	stale := map[string]bool{}
+	stale := map[string]string{}
 	for _, pr := range p.Problems {
-		stale[pr.Cluster] = true
+		stale[pr.Cluster] = pr.Problem
 	}
 	for i := range data.Rows {
 		data.Rows[i].Stale = stale[data.Rows[i].Cluster]
@@ -162,7 +161,8 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 		data.Next = p.URL(r.URL.Path, "cluster", f.Cluster, "state", f.State, "label", f.Label, "q", f.Text, "sort", f.Sort, "desc", boolParam(f.Desc), "wide", boolParam(f.Wide), "continue", opts.Continue)
 	}
 	p.Data = data
-	p.Live = liveURL(p, []string{k.Resource, "glooinstances"})
+	s.sawInstances(r.Context(), rd, p)
+	p.Live = liveURL(p, p.Namespace, []string{k.Resource, "glooinstances"})
 	s.render(w, r, http.StatusOK, "list", p)
 }
 
@@ -197,7 +197,8 @@ func rowsOf(k viewKind, t *metav1.Table, cols []listColumn, f listFilter) []list
 		if f.State != "" && !strings.EqualFold(cell(row, status), f.State) {
 			continue
 		}
-		lr := listRow{Name: cell(row, name), Cluster: cell(row, cluster), Namespace: namespaceOf(row)}
+		m := metadataOf(row)
+		lr := listRow{Name: cell(row, name), Cluster: cell(row, cluster), Namespace: m.Namespace, Created: m.CreationTimestamp.Time}
 		for _, c := range cols {
 			lr.Cells = append(lr.Cells, cell(row, c.Index))
 		}
@@ -221,24 +222,33 @@ func matches(text string, r listRow) bool {
 	return false
 }
 
-// namespaceOf reads a row's namespace from the metadata the server put in
-// it (includeObject=Metadata).
-func namespaceOf(row metav1.TableRow) string {
-	if row.Object.Object != nil {
-		if m, ok := row.Object.Object.(metav1.Object); ok {
-			return m.GetNamespace()
-		}
+// metadataOf reads a row's metadata, which the server put in it
+// (includeObject=Metadata).
+func metadataOf(row metav1.TableRow) metav1.ObjectMeta {
+	if m, ok := row.Object.Object.(*metav1.PartialObjectMetadata); ok {
+		return m.ObjectMeta
 	}
 	var m metav1.PartialObjectMetadata
-	if err := json.Unmarshal(row.Object.Raw, &m); err == nil {
-		return m.Namespace
-	}
-	return ""
+	_ = json.Unmarshal(row.Object.Raw, &m)
+	return m.ObjectMeta
 }
 
+// namespaceOf is a row's namespace.
+func namespaceOf(row metav1.TableRow) string { return metadataOf(row).Namespace }
+
 // sortRows sorts a page by a column, numerically when both cells are
-// numbers; ties keep the API's order (namespace, then name).
+// numbers, Age by creation time (youngest first); ties keep the API's
+// order (namespace, then name).
 func sortRows(rows []listRow, cols []listColumn, by string, desc bool) {
+	if by == "Age" {
+		sort.SliceStable(rows, func(a, b int) bool {
+			if desc {
+				return rows[a].Created.Before(rows[b].Created)
+			}
+			return rows[a].Created.After(rows[b].Created)
+		})
+		return
+	}
 	i := -1
 	for j, c := range cols {
 		if c.Name == by {

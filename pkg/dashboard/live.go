@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,10 +25,10 @@ import (
 
 var (
 	liveDebounce = 250 * time.Millisecond
-	// livePoll is how often a page whose installations the user may not
-	// watch is told to refresh anyway: reachability is read from the
-	// installations, and the list warnings that say it otherwise come
-	// with no event.
+	// livePoll is how often a page that shows reachability, for a user
+	// who may not watch the installations of every namespace, is told to
+	// refresh anyway: the list warnings that say a cluster is unreachable
+	// come with no event.
 	livePoll  = 15 * time.Second
 	keepAlive = 20 * time.Second
 	// rewatchAfter is the pause before a watch that ended is opened again.
@@ -57,13 +58,36 @@ func liveResources(name string) ([]schema.GroupVersionResource, bool) {
 	return nil, false
 }
 
-// liveURL is the /live URL of a page showing resources.
-func liveURL(p *page, resources []string) string {
+// liveURL is the /live URL of a page showing resources of namespace ("":
+// all), with the resourceVersions its reads answered, so that the watches
+// start where the page's content stands.
+func liveURL(p *page, namespace string, resources []string) string {
 	q := url.Values{"watch": resources}
-	if p.Namespace != "" {
-		q.Set("namespace", p.Namespace)
+	if namespace != "" {
+		q.Set("namespace", namespace)
+	}
+	for _, res := range sortedKeys(keysOf(p.versions)) {
+		q.Add("rv", res+"="+p.versions[res])
 	}
 	return "/live?" + q.Encode()
+}
+
+// sawInstances records where the installations stand, for a page that
+// watches them for reachability without showing them: a read of one item
+// from the views' cache. A user who may not read them has none recorded
+// (and is refreshed every livePoll instead).
+func (s *Server) sawInstances(ctx context.Context, rd Reader, p *page) {
+	if l, _, err := rd.List(ctx, instancesGVR, ListOptions{Limit: 1}); err == nil {
+		p.saw(instancesGVR.Resource, l.GetResourceVersion())
+	}
+}
+
+func keysOf(m map[string]string) map[string]bool {
+	out := map[string]bool{}
+	for k := range m {
+		out[k] = true
+	}
+	return out
 }
 
 func (s *Server) live(w http.ResponseWriter, r *http.Request) {
@@ -84,6 +108,15 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) {
 	if len(gvrs) == 0 {
 		http.Error(w, "name what to watch: /live?watch=upstreams", http.StatusBadRequest)
 		return
+	}
+	versions := map[string]string{}
+	for _, kv := range q["rv"] {
+		res, rv, ok := strings.Cut(kv, "=")
+		if !ok || rv == "" {
+			http.Error(w, fmt.Sprintf("rv=%q: want resource=resourceVersion", kv), http.StatusBadRequest)
+			return
+		}
+		versions[res] = rv
 	}
 	flusher, ok := w.(http.Flusher)
 	if !ok {
@@ -119,7 +152,13 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) {
 		watching = map[schema.GroupVersionResource]bool{}
 	)
 	for _, gvr := range gvrs {
-		go s.follow(ctx, rd, gvr, namespace, notify, func() {
+		ns := namespace
+		if gvr == instancesGVR {
+			// Reachability is read from every installation, whatever
+			// namespace the page shows.
+			ns = ""
+		}
+		go s.follow(ctx, rd, gvr, ns, versions[gvr.Resource], notify, func() {
 			mu.Lock()
 			watching[gvr] = true
 			mu.Unlock()
@@ -144,9 +183,7 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) {
 			flusher.Flush()
 		case <-poll.C:
 			mu.Lock()
-			// Installations live in their own namespaces: watching one
-			// namespace of them rarely covers the clusters a page shows.
-			blind := !watching[instancesGVR] || namespace != ""
+			blind := slices.Contains(gvrs, instancesGVR) && !watching[instancesGVR]
 			mu.Unlock()
 			if blind {
 				notify()
@@ -159,42 +196,60 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) {
 }
 
 // follow watches gvr until ctx ends, calling notify on every change. It
-// starts from the resourceVersion of a one-item list, so that only what
-// happens after the page was rendered counts; a watch that ends is opened
-// again the same way (notifying, since events may have been missed).
-// watching is called once a watch is open; follow gives up at once when
-// the user may not watch gvr.
-func (s *Server) follow(ctx context.Context, rd Reader, gvr schema.GroupVersionResource, namespace string, notify, watching func()) {
-	first := true
+// starts at resourceVersion, where the page's content stands; without one,
+// or once that is gone (410), it starts from a one-item list and notifies,
+// since what happened in between is unknown. A watch that ends is opened
+// again from the last resourceVersion it delivered. watching is called once
+// a watch is open. It gives up when the user may not watch gvr, or is no
+// longer signed in; other failures are retried, less and less often.
+func (s *Server) follow(ctx context.Context, rd Reader, gvr schema.GroupVersionResource, namespace, resourceVersion string, notify, watching func()) {
+	announced, wait := false, rewatchAfter
 	for ctx.Err() == nil {
-		l, _, err := rd.List(ctx, gvr, ListOptions{Namespace: namespace, Limit: 1})
-		if apierrors.IsForbidden(err) || apierrors.IsNotFound(err) {
-			return
+		rv, err := resourceVersion, error(nil)
+		if rv == "" {
+			var l interface{ GetResourceVersion() string }
+			if l, _, err = rd.List(ctx, gvr, ListOptions{Namespace: namespace, Limit: 1}); err == nil {
+				rv = l.GetResourceVersion()
+			}
 		}
 		var wi watch.Interface
 		if err == nil {
-			wi, err = rd.Watch(ctx, gvr, namespace, l.GetResourceVersion())
+			wi, err = rd.Watch(ctx, gvr, namespace, rv)
 		}
-		if apierrors.IsForbidden(err) {
+		switch {
+		case apierrors.IsForbidden(err), apierrors.IsUnauthorized(err), apierrors.IsNotFound(err):
 			return
-		}
-		if err == nil {
-			if first {
+		case apierrors.IsResourceExpired(err), apierrors.IsGone(err):
+			resourceVersion = ""
+			notify()
+			continue
+		case err == nil:
+			if !announced {
+				announced = true
 				watching()
-			} else {
-				notify()
 			}
-			first = false
+			if resourceVersion == "" {
+				notify() // from an unknown point: the page may be behind
+			}
+			resourceVersion, wait = rv, rewatchAfter
 			for ev := range wi.ResultChan() {
-				if ev.Type != watch.Bookmark {
+				switch ev.Type {
+				case watch.Error:
+					resourceVersion = "" // 410 or worse: start over
+				case watch.Bookmark:
+				default:
 					notify()
+				}
+				if m, ok := ev.Object.(interface{ GetResourceVersion() string }); ok && ev.Type != watch.Error && m.GetResourceVersion() != "" {
+					resourceVersion = m.GetResourceVersion()
 				}
 			}
 			wi.Stop()
 		}
 		select {
 		case <-ctx.Done():
-		case <-time.After(rewatchAfter):
+		case <-time.After(wait):
 		}
+		wait = min(2*wait, 30*time.Second)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/util/validation"
 
 	viewsv1alpha1 "github.com/meridianfed/meridian/pkg/apis/views/v1alpha1"
 )
@@ -112,6 +113,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "the dashboard is read-only: only GET", http.StatusMethodNotAllowed)
 		return
 	}
+	// What every page reads its namespace and cluster from, checked once:
+	// they become parts of API paths and selectors.
+	q := r.URL.Query()
+	for _, param := range []string{"namespace", "cluster"} {
+		if v := strings.TrimSpace(q.Get(param)); v != "" && len(validation.IsDNS1123Label(v)) > 0 {
+			s.badRequest(w, r, fmt.Sprintf("%s=%q is not a %s name (a DNS label: lower-case letters, digits and '-').", param, v, param))
+			return
+		}
+	}
 	s.mux.ServeHTTP(w, r)
 }
 
@@ -127,7 +137,7 @@ type page struct {
 	// Live is the URL of the server-sent events that say when the page
 	// changed ("" for a page that does not change by itself).
 	Live string
-	// Clusters are the clusters the page's replies warned about.
+	// Problems are the clusters the page's replies warned about.
 	Problems []clusterProblem
 	// Notices are the other warnings.
 	Notices []string
@@ -137,6 +147,22 @@ type page struct {
 	Kinds []viewKind
 	// Rendered is when the server rendered the page.
 	Rendered time.Time
+	// versions are the resourceVersions the page's reads answered, by
+	// resource: where its live updates start.
+	versions map[string]string
+}
+
+// saw records the resourceVersion a read of resource answered (the first).
+func (p *page) saw(resource, rv string) {
+	if rv == "" {
+		return
+	}
+	if p.versions == nil {
+		p.versions = map[string]string{}
+	}
+	if _, ok := p.versions[resource]; !ok {
+		p.versions[resource] = rv
+	}
 }
 
 // clusterProblem is one cluster a reply warned about.
@@ -144,6 +170,13 @@ type clusterProblem struct {
 	Cluster string
 	Problem string
 	Message string
+}
+
+// NamespaceAsked reports whether the page's URL names its namespace (an
+// empty one is every namespace), which links and forms then keep.
+func (p *page) NamespaceAsked() bool {
+	_, ok := p.query["namespace"]
+	return ok
 }
 
 // URL links to path with the page's namespace and the given key/value

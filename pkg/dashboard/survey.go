@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"sort"
+	"strings"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -64,8 +65,13 @@ type survey struct {
 	Counts    []count
 	Clusters  []clusterRow
 	Instances []viewsv1alpha1.GlooInstance
+	// Registrations are the KubernetesClusters the user may read.
+	Registrations []fedv1alpha1.KubernetesCluster
 	// InstancesDenied: the user may not list GlooInstances here.
 	InstancesDenied bool
+	// Filtered: the page shows only what is not well (?unreachable=1,
+	// ?unhealthy=1).
+	Filtered        bool
 	Healthy         int
 	Federated       int
 	FederatedBad    int
@@ -105,6 +111,7 @@ func countKind(ctx context.Context, rd Reader, k viewKind, ns string, p *page, s
 			return c, err
 		}
 		p.warn(pg.Warnings)
+		p.saw(k.Resource, pg.Table.ResourceVersion)
 		status, cluster := column(pg.Table, "Status"), column(pg.Table, "Cluster")
 		name, reason := column(pg.Table, "Name"), column(pg.Table, "Reason")
 		for _, row := range pg.Table.Rows {
@@ -161,6 +168,7 @@ func listAll[T any](ctx context.Context, rd Reader, gvr schema.GroupVersionResou
 			return nil, err
 		}
 		p.warn(warnings)
+		p.saw(gvr.Resource, l.GetResourceVersion())
 		for _, item := range l.Items {
 			v, err := convert(item.Object)
 			if err != nil {
@@ -213,6 +221,7 @@ func (s *Server) takeSurvey(ctx context.Context, rd Reader, p *page, withObjects
 	if err != nil && !denied(err) {
 		return nil, err
 	}
+	sv.Registrations = registrations
 	sv.Clusters = clusterRows(registrations, instances, p.Problems, seen)
 	if withObjects {
 		if err := s.surveyFederated(ctx, rd, p, sv); err != nil {
@@ -234,7 +243,7 @@ func (s *Server) surveyFederated(ctx context.Context, rd Reader, p *page, sv *su
 		}
 		for _, o := range objs {
 			sv.Federated++
-			if !o.ready() {
+			if !o.fullyPlaced() {
 				sv.FederatedBad++
 			}
 		}
@@ -274,6 +283,14 @@ type federatedObject struct {
 func (o *federatedObject) ready() bool {
 	c := meta.FindStatusCondition(o.Status.Conditions, "Ready")
 	return c != nil && c.Status == metav1.ConditionTrue && c.ObservedGeneration >= o.Generation
+}
+
+// fullyPlaced is whether the controller placed the current generation into
+// every target ("placed/targets" with the two equal); whether Gloo accepted
+// the copies is ready's question.
+func (o *federatedObject) fullyPlaced() bool {
+	placed, targets, ok := strings.Cut(o.Status.Placed, "/")
+	return ok && placed == targets && o.Status.ObservedGeneration >= o.Generation
 }
 
 // clusterRows puts together what the user may know of each cluster: the
@@ -359,7 +376,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Data = sv
-	p.Live = liveURL(p, append(append([]string{}, overviewKinds...), "glooinstances", "federated", "failoverschemes"))
+	p.Live = liveURL(p, p.Namespace, append(append([]string{}, overviewKinds...), "glooinstances", "federated", "failoverschemes"))
 	s.render(w, r, http.StatusOK, "overview", p)
 }
 
@@ -385,10 +402,19 @@ func (s *Server) clusters(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		sv.Clusters = clusterRows(nil, sv.Instances, p.Problems, seen)
+		sv.Clusters = clusterRows(sv.Registrations, sv.Instances, p.Problems, seen)
+	}
+	if r.URL.Query().Get("unreachable") == "1" {
+		var keep []clusterRow
+		for _, c := range sv.Clusters {
+			if c.Reachable != "Yes" {
+				keep = append(keep, c)
+			}
+		}
+		sv.Clusters, sv.Filtered = keep, true
 	}
 	p.Data = sv
-	p.Live = liveURL(p, []string{"glooinstances", "kubernetesclusters"})
+	p.Live = liveURL(p, p.Namespace, []string{"glooinstances", "kubernetesclusters"})
 	s.render(w, r, http.StatusOK, "clusters", p)
 }
 

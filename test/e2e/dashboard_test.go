@@ -22,6 +22,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
@@ -128,15 +129,24 @@ func textOf(b context.Context, selector string) string {
 	return out
 }
 
+// stateCounts are how many objects of a kind there are, and how many of
+// them Gloo rejected, warned about, or has not processed.
+type stateCounts struct{ Total, Rejected, Warning, Pending int }
+
 // viewCounts counts, through the API as the given client sees it, the
-// objects of the overview's kinds and how many Gloo rejected.
-func viewCounts(ctx context.Context, c meridianclient.Interface, ns string) map[string][2]int {
-	out := map[string][2]int{}
+// objects of the overview's kinds by Gloo's state.
+func viewCounts(ctx context.Context, c meridianclient.Interface, ns string) map[string]stateCounts {
+	out := map[string]stateCounts{}
 	add := func(kind string, statuses [][]byte) {
-		n := [2]int{len(statuses), 0}
+		n := stateCounts{Total: len(statuses)}
 		for _, st := range statuses {
-			if code, _ := core.Verdict(st, ""); code == core.StateRejected {
-				n[1]++
+			switch code, _ := core.Verdict(st, ""); code {
+			case core.StateRejected:
+				n.Rejected++
+			case core.StateWarning:
+				n.Warning++
+			case core.StatePending:
+				n.Pending++
 			}
 		}
 		out[kind] = n
@@ -173,12 +183,14 @@ func viewCounts(ctx context.Context, c meridianclient.Interface, ns string) map[
 }
 
 // pageCounts reads the overview's counts in the browser.
-func pageCounts(b context.Context) map[string][2]int {
-	out := map[string][2]int{}
+func pageCounts(b context.Context) map[string]stateCounts {
+	out := map[string]stateCounts{}
 	for _, kind := range []string{"upstreams", "virtualservices", "routetables", "gateways"} {
-		total, _ := strconv.Atoi(textOf(b, `tr[data-kind="`+kind+`"] [data-count="total"]`))
-		rejected, _ := strconv.Atoi(textOf(b, `tr[data-kind="`+kind+`"] [data-count="rejected"]`))
-		out[kind] = [2]int{total, rejected}
+		n := func(name string) int {
+			v, _ := strconv.Atoi(textOf(b, `tr[data-kind="`+kind+`"] [data-count="`+name+`"]`))
+			return v
+		}
+		out[kind] = stateCounts{Total: n("total"), Rejected: n("rejected"), Warning: n("warning"), Pending: n("pending")}
 	}
 	return out
 }
@@ -215,6 +227,23 @@ var _ = Describe("The dashboard (meridianctl dashboard) in a real browser", Orde
 			}
 			g.Expect(textOf(b, `[data-count="instances-total"]`)).To(Equal(strconv.Itoa(len(gis.Items))))
 			g.Expect(textOf(b, `[data-count="instances-healthy"]`)).To(Equal(strconv.Itoa(healthy)))
+			reachable := 0
+			for _, kc := range kcs.Items {
+				if c := meta.FindStatusCondition(kc.Status.Conditions, fedv1alpha1.ConditionReady); c != nil && c.Status == metav1.ConditionTrue {
+					reachable++
+				}
+			}
+			g.Expect(textOf(b, `[data-count="clusters-reachable"]`)).To(Equal(strconv.Itoa(reachable)))
+			schemes, err := clusters.FedV1alpha1().FailoverSchemes("").List(ctx, metav1.ListOptions{})
+			g.Expect(err).NotTo(HaveOccurred())
+			notAccepted := 0
+			for _, fs := range schemes.Items {
+				if fs.Status.State != fedv1alpha1.FailoverAccepted {
+					notAccepted++
+				}
+			}
+			g.Expect(textOf(b, `[data-count="failover-total"]`)).To(Equal(strconv.Itoa(len(schemes.Items))))
+			g.Expect(textOf(b, `[data-count="failover-notaccepted"]`)).To(Equal(strconv.Itoa(notAccepted)))
 		}).WithContext(ctx).WithTimeout(30 * time.Second).Should(Succeed())
 		screenshot(b, "overview")
 	})
@@ -248,14 +277,16 @@ var _ = Describe("The dashboard (meridianctl dashboard) in a real browser", Orde
 		_, err = north.Create(ctx, glooUpstream("team-a", "dashboard-live", core.StateAccepted), metav1.CreateOptions{})
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(func(ctx context.Context) { _ = north.Delete(ctx, "dashboard-live", metav1.DeleteOptions{}) })
-		Eventually(func() string { return textOf(b, `tr[data-name="north.dashboard-live"] th a`) }).WithContext(ctx).WithTimeout(15 * time.Second).Should(Equal("north.dashboard-live"))
+		// Well within the 15 s a page is refreshed when it cannot watch:
+		// this is the watch's event.
+		Eventually(func() string { return textOf(b, `tr[data-name="north.dashboard-live"] th a`) }).WithContext(ctx).WithTimeout(5 * time.Second).Should(Equal("north.dashboard-live"))
 		marker, err := chromedp.Run(b, chromedp.Evaluate[bool](`window.loadedBeforeTheChange === true`))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(marker).To(BeTrue(), "the row came without reloading the page")
 		screenshot(b, "upstreams-list")
 
 		Expect(north.Delete(ctx, "dashboard-live", metav1.DeleteOptions{})).To(Succeed())
-		Eventually(func() string { return textOf(b, `tr[data-name="north.dashboard-live"]`) }).WithContext(ctx).WithTimeout(15 * time.Second).Should(BeEmpty())
+		Eventually(func() string { return textOf(b, `tr[data-name="north.dashboard-live"]`) }).WithContext(ctx).WithTimeout(5 * time.Second).Should(BeEmpty())
 	})
 
 	It("shows every page, and a missing object as a 404 page", func(ctx SpecContext) {
@@ -299,7 +330,41 @@ var _ = Describe("The dashboard (meridianctl dashboard) in a real browser", Orde
 		By("the failover scheme, Invalid with its message, counted on the overview")
 		visit(b, admin, "/failover/fed-dashboard/dashboard-nowhere")
 		Eventually(func() string { return textOf(b, "dl.facts .badge") }).WithContext(ctx).WithTimeout(30 * time.Second).Should(Equal("Invalid"))
+		fs, err := meridianCS.FedV1alpha1().FailoverSchemes("fed-dashboard").Get(ctx, "dashboard-nowhere", metav1.GetOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(fs.Status.Message).NotTo(BeEmpty())
+		Expect(textOf(b, "dl.facts")).To(ContainSubstring(fs.Status.Message), "the page gives the scheme's message")
 		screenshot(b, "failover-scheme")
+		visit(b, admin, "/failover?notaccepted=1")
+		Expect(textOf(b, `tr[data-scheme="fed-dashboard/dashboard-nowhere"]`)).To(ContainSubstring("Invalid"))
+
+		By("the list's filters, changed twice in place (htmx), each replacing the last")
+		visit(b, admin, "/views/virtualservices")
+		setFilter := func(state string) {
+			_, err := chromedp.Run(b, chromedp.Evaluate[bool](fmt.Sprintf(`(function(){var s=document.getElementById("filter-state");s.value=%q;s.dispatchEvent(new Event("change",{bubbles:true}));return true})()`, state)))
+			Expect(err).NotTo(HaveOccurred())
+		}
+		states := func() []string {
+			out, err := chromedp.Run(b, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("tr[data-name]")).map(function(r){return r.getAttribute("data-name")+"="+Array.from(r.querySelectorAll(".cell")).map(function(c){return c.textContent}).join(",")})`))
+			Expect(err).NotTo(HaveOccurred())
+			return out
+		}
+		setFilter("Rejected")
+		Eventually(states).WithContext(ctx).WithTimeout(10 * time.Second).Should(ConsistOf(ContainSubstring("west.orders=")))
+		// Once htmx has processed the form it swapped in (a moment after
+		// the rows show), the change takes.
+		Eventually(func(g Gomega) {
+			setFilter("Accepted")
+			time.Sleep(300 * time.Millisecond)
+			rows := states()
+			g.Expect(rows).NotTo(BeEmpty())
+			for _, r := range rows {
+				g.Expect(r).To(ContainSubstring("Accepted"))
+			}
+		}).WithContext(ctx).WithTimeout(10 * time.Second).Should(Succeed())
+		loc, err := chromedp.Run(b, chromedp.Location())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(strings.Count(loc, "state=")).To(Equal(1), "the address holds the last filter only: %s", loc)
 
 		for name, path := range map[string]string{
 			"clusters": "/clusters", "instances": "/instances", "instance-detail": "/instances/gloo-system/west-gloo-system",
@@ -373,7 +438,7 @@ var _ = Describe("The dashboard (meridianctl dashboard) in a real browser", Orde
 
 		Eventually(func(g Gomega) {
 			want := viewCounts(ctx, danaViews, "team-a")
-			g.Expect(want["upstreams"][0]).To(BeNumerically(">", 0), "east has Upstreams in team-a")
+			g.Expect(want["upstreams"].Total).To(BeNumerically(">", 0), "east has Upstreams in team-a")
 			visit(db, dana, "/")
 			g.Expect(pageCounts(db)).To(Equal(want))
 		}).WithContext(ctx).WithTimeout(30 * time.Second).Should(Succeed())
@@ -406,6 +471,12 @@ var _ = Describe("The dashboard (meridianctl dashboard) in a real browser", Orde
 		}
 		status, _ := dana.get(ctx, "/views/upstreams/team-a/east.team-a-orders-8080")
 		Expect(status).To(Equal(http.StatusOK), "dana's own objects open")
+		status, body = dana.get(ctx, "/views/upstreams?namespace=team-b")
+		Expect(status).To(Equal(http.StatusForbidden))
+		Expect(body).NotTo(ContainSubstring("data-name="), "nothing of team-b is listed")
+		_, body = dana.get(ctx, "/views/upstreams?cluster=west")
+		Expect(body).NotTo(ContainSubstring(`data-name="west.`), "nothing of west is listed")
+		Expect(body).NotTo(ContainSubstring("data-cluster-problem"), "nor is anything said of west")
 	})
 
 	It("has in-cluster manifests (artifacts/dashboard) the management cluster accepts", func(ctx SpecContext) {

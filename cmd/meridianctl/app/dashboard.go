@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"net"
 	"net/http"
 	"os"
@@ -46,8 +47,9 @@ federated object and failover scheme you may see, live.
 
 By default it listens on 127.0.0.1 (a free port unless --port), acts with your
 kubeconfig's credentials, so it shows exactly what your RBAC lets you see, and
-opens your browser at a URL carrying a one-time sign-in token (other local users
-cannot use your credentials through it).
+opens your browser at a URL carrying a sign-in token, valid while it runs: a
+request without it, or without the cookie it sets, is refused. The token reaches
+the browser through a file only you may read, not its command line.
 
 In a cluster (artifacts/dashboard), it acts for the user an authenticating proxy
 signed in: --auth=impersonate trusts the proxy's user and group headers and
@@ -138,8 +140,12 @@ func (o *dashboardOptions) run(ctx context.Context, kube *kubeFlags, s streams) 
 	if err != nil {
 		return fmt.Errorf("--address %q: %w (give host:port, e.g. 127.0.0.1:8080)", address, err)
 	}
-	if ip := net.ParseIP(host); o.auth == "kubeconfig" && (ip == nil || !ip.IsLoopback()) {
+	loopback := net.ParseIP(host) != nil && net.ParseIP(host).IsLoopback()
+	if o.auth == "kubeconfig" && !loopback {
 		return fmt.Errorf("--address %s: with your own credentials the dashboard listens on a loopback address only (127.0.0.1); to serve others, run it behind an authenticating proxy with --auth=impersonate or bearer", address)
+	}
+	if o.auth == "impersonate" && !loopback {
+		return fmt.Errorf("--address %s: --auth=impersonate trusts the proxy's user headers, so it listens on a loopback address only, with the proxy beside it in the pod (artifacts/dashboard)", address)
 	}
 	namespace := o.namespace
 	if namespace == "" && !o.allNamespaces {
@@ -165,7 +171,12 @@ func (o *dashboardOptions) run(ctx context.Context, kube *kubeFlags, s streams) 
 		}
 		handler, url = gate.Wrap(server), gate.URL(ln.Addr().String())
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	// The live pages' event streams end with the server: Shutdown does not
+	// wait for them.
+	base, stopStreams := context.WithCancel(context.Background())
+	defer stopStreams()
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return base }}
+	srv.RegisterOnShutdown(stopStreams)
 	done := make(chan error, 2)
 	go func() { done <- srv.Serve(ln) }()
 	if o.healthAddress != "" {
@@ -205,15 +216,33 @@ func (o *dashboardOptions) run(ctx context.Context, kube *kubeFlags, s streams) 
 	}
 }
 
+// openBrowser opens url in the user's browser through a page in a file only
+// they may read, which redirects to it: a URL on a command line is visible
+// to every local user (ps), and this one carries the sign-in token.
 func openBrowser(url string) error {
+	f, err := os.CreateTemp("", "meridian-dashboard-*.html")
+	if err != nil {
+		return err
+	}
+	page := `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=` + html.EscapeString(url) + `"><title>Meridian dashboard</title><a href="` + html.EscapeString(url) + `">Open the dashboard</a>`
+	if _, err := f.WriteString(page); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	// The browser reads it once started; it is removed a minute later.
+	time.AfterFunc(time.Minute, func() { os.Remove(f.Name()) })
+	target := "file://" + f.Name()
 	var cmd *exec.Cmd
 	switch runtime.GOOS {
 	case "darwin":
-		cmd = exec.Command("open", url)
+		cmd = exec.Command("open", target)
 	case "windows":
-		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
+		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", target)
 	default:
-		cmd = exec.Command("xdg-open", url)
+		cmd = exec.Command("xdg-open", target)
 	}
 	return cmd.Start()
 }
