@@ -10,6 +10,9 @@ GO      ?= go
 BIN     := $(CURDIR)/bin
 MEMBERS ?= 2
 E2E_TIMEOUT ?= 40m
+IMAGE_REPOSITORY ?= ghcr.io/meridianfed
+IMAGE_VERSION    ?=
+PLATFORMS        ?= linux/amd64,linux/arm64
 export MERIDIAN_BIN_DIR := $(BIN)
 
 .PHONY: help
@@ -57,6 +60,11 @@ demo: tools meridianctl ## Start a live local federation (MEMBERS=2 by default);
 	$(GO) build -o $(BIN)/meridian-controller ./cmd/controller
 	$(GO) build -o $(BIN)/meridian-demo ./hack/demo
 	$(BIN)/meridian-demo --dir $(CURDIR)/.demo --members $(MEMBERS)
+
+##@ Images
+.PHONY: images
+images: ## Build the container images (apiserver, controller, dashboard) for linux/amd64 and linux/arm64 into bin/images/, without a daemon (IMAGE_REPOSITORY, IMAGE_VERSION, PLATFORMS).
+	$(GO) run ./hack/images --out $(BIN)/images --repository $(IMAGE_REPOSITORY) --platforms $(PLATFORMS) $(if $(IMAGE_VERSION),--version $(IMAGE_VERSION))
 
 ##@ Tests
 .PHONY: test

@@ -22,6 +22,7 @@ import (
 	"github.com/meridianfed/meridian/pkg/apiserver"
 	"github.com/meridianfed/meridian/pkg/federation/member"
 	generatedopenapi "github.com/meridianfed/meridian/pkg/generated/openapi"
+	"github.com/meridianfed/meridian/pkg/version"
 )
 
 // Options are the apiserver's flags.
@@ -149,8 +150,10 @@ func (o *Options) managementConfig() (*rest.Config, error) {
 func NewCommand(ctx context.Context) *cobra.Command {
 	o := NewOptions()
 	cmd := &cobra.Command{
-		Use:   "meridian-apiserver",
-		Short: "Meridian's aggregated API server: live views of Gloo Edge across member clusters",
+		Use: "meridian-apiserver",
+		// --version prints the build (pkg/version).
+		Version: version.Get().String(),
+		Short:   "Meridian's aggregated API server: live views of Gloo Edge across member clusters",
 		Long: `meridian-apiserver serves views.meridian.io behind kube-aggregator: GlooInstances and every
 Gloo kind of every member cluster registered with a KubernetesCluster in --federation-namespace,
 read live from the members, with Kubernetes list/watch semantics and RBAC.`,

@@ -36,6 +36,7 @@ import (
 	"github.com/meridianfed/meridian/pkg/failover"
 	meridianclient "github.com/meridianfed/meridian/pkg/generated/clientset/versioned"
 	meridianinformers "github.com/meridianfed/meridian/pkg/generated/informers/externalversions"
+	"github.com/meridianfed/meridian/pkg/version"
 )
 
 // clusterSpecChanged calls changed when a registration's spec or labels
@@ -72,8 +73,10 @@ type Options struct {
 func NewCommand() *cobra.Command {
 	o := Options{FederationNamespace: "meridian-system", LeaderElect: true, HealthAddress: ":8081", MetricsAddress: ":8080", TokenRenewFraction: credentials.DefaultRenewFraction, MemberTimeout: 15 * time.Second, SweepInterval: time.Minute, Resync: 2 * time.Minute, KubeAPIQPS: 100, KubeAPIBurst: 200, PlacementWorkers: placement.DefaultWorkers, MemberWorkers: placement.DefaultMemberWorkers}
 	cmd := &cobra.Command{
-		Use:   "meridian-controller",
-		Short: "Meridian's federation controller",
+		Use: "meridian-controller",
+		// --version prints the build (pkg/version).
+		Version: version.Get().String(),
+		Short:   "Meridian's federation controller",
 		Long: `meridian-controller runs in the management cluster and keeps member clusters as
 the fed.meridian.io objects say. Replicas elect a leader with the Lease
 meridian-controller in the federation namespace; the others stand by.

@@ -10,6 +10,8 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/meridianfed/meridian/pkg/version"
 )
 
 // streams are the command's input and outputs.
@@ -108,6 +110,8 @@ also "kubectl meridian".`,
   {cmd} check`),
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// --version prints the client's build, as version --client does.
+		Version: version.Get().String(),
 	}
 	kube.bind(root)
 	root.AddCommand(
