@@ -6,7 +6,8 @@
 #   docker buildx build --platform linux/amd64,linux/arm64 --target meridian-apiserver \
 #     --build-arg VERSION=v0.1.0 -t ghcr.io/meridianfed/meridian-apiserver:v0.1.0 .
 #
-# Targets: meridian-apiserver, meridian-controller, meridian-dashboard.
+# Targets: meridian-apiserver, meridian-controller, meridian-dashboard (the
+# build stage compiles all three binaries; BuildKit shares it between them).
 ARG GO_VERSION=1.26
 FROM --platform=$BUILDPLATFORM golang:${GO_VERSION} AS build
 ARG TARGETARCH
@@ -28,12 +29,14 @@ RUN for c in apiserver:meridian-apiserver controller:meridian-controller meridia
 
 FROM scratch AS base
 ARG VERSION=v0.1.0-dev
-COPY --from=build /out/base/ /
+COPY --from=build /out/base/etc /etc
+COPY --from=build /out/base/tmp /tmp
+COPY --from=build --chown=65532:65532 /out/base/home /home
 LABEL org.opencontainers.image.source="https://github.com/meridianfed/meridian" \
       org.opencontainers.image.version="${VERSION}"
 ENV PATH=/usr/local/bin SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt
 USER 65532:65532
-WORKDIR /home/nonroot
+WORKDIR /
 
 FROM base AS meridian-apiserver
 COPY --from=build /out/bin/meridian-apiserver /usr/local/bin/

@@ -104,11 +104,17 @@ func build(o options, logf func(string, ...any)) ([]built, error) {
 			if err != nil {
 				return nil, err
 			}
+			// One tarball per platform, tagged with its architecture, so
+			// that loading both keeps both.
+			archRef, err := name.NewTag(ref.Context().String() + ":" + o.version + "-" + arch)
+			if err != nil {
+				return nil, err
+			}
 			tarPath := filepath.Join(o.out, img.Name+"-"+arch+".tar")
 			if err := os.MkdirAll(o.out, 0o755); err != nil {
 				return nil, err
 			}
-			if err := tarball.WriteToFile(tarPath, ref, platformImage); err != nil {
+			if err := tarball.WriteToFile(tarPath, archRef, platformImage); err != nil {
 				return nil, fmt.Errorf("writing %s: %w", tarPath, err)
 			}
 			index = mutate.AppendManifests(index, mutate.IndexAddendum{Add: platformImage, Descriptor: v1.Descriptor{
@@ -119,7 +125,13 @@ func build(o options, logf func(string, ...any)) ([]built, error) {
 		if err := os.RemoveAll(dir); err != nil {
 			return nil, err
 		}
-		if _, err := layout.Write(dir, index); err != nil {
+		// The layout's index.json names the image index by its reference
+		// (org.opencontainers.image.ref.name), as crane and skopeo read it.
+		p, err := layout.Write(dir, empty.Index)
+		if err == nil {
+			err = p.AppendIndex(index, layout.WithAnnotations(map[string]string{"org.opencontainers.image.ref.name": ref.String()}))
+		}
+		if err != nil {
 			return nil, fmt.Errorf("writing the OCI layout %s: %w", dir, err)
 		}
 		digest, err := index.Digest()
@@ -149,8 +161,9 @@ func goBuild(root string, img image, arch, ver string) ([]byte, error) {
 	return os.ReadFile(out)
 }
 
-// gitCommit is HEAD's commit and time, so that two builds of one commit
-// make the same images; outside a repository, none and the epoch.
+// gitCommit is HEAD's commit and time: the images' files and config carry
+// the commit's time, not the build's; outside a repository, none and the
+// epoch.
 func gitCommit(root string) (string, time.Time) {
 	cmd := exec.Command("git", "log", "-1", "--format=%H %ct")
 	cmd.Dir = root
@@ -243,7 +256,7 @@ func assemble(img image, arch string, bin []byte, base v1.Layer, ver, commit str
 	cf.Config = v1.Config{
 		Entrypoint: append([]string{"/usr/local/bin/" + img.Binary}, img.Args...),
 		User:       fmt.Sprintf("%d:%d", User, User),
-		WorkingDir: "/home/nonroot",
+		WorkingDir: "/",
 		Env:        []string{"PATH=/usr/local/bin", "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt"},
 		Labels: map[string]string{
 			"org.opencontainers.image.title":    img.Title,

@@ -12,15 +12,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 )
 
 // The images as a user gets them: each one's config runs its binary as the
-// non-root user, the binary taken out of the layer runs, and the docker
-// tarball is the same image as the OCI layout's.
-func TestImagesRunTheirBinaryAsNonRoot(t *testing.T) {
+// non-root user, every file is root's but that user's home, the binary
+// taken out of the layer runs, and the docker tarball is the same image as
+// the OCI layout's.
+func TestImagesConfigLayersAndBinary(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Fatalf("the images' binaries are linux ones: run this test on linux (GOOS=%s)", runtime.GOOS)
 	}
@@ -43,12 +45,22 @@ func TestImagesRunTheirBinaryAsNonRoot(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		index, err := p.ImageIndex()
+		top, err := p.ImageIndex()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d, _ := index.Digest(); d != b.Digest {
-			t.Errorf("%s: printed digest %s, the layout's index is %s", img.Name, b.Digest, d)
+		entries, err := top.IndexManifest()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// index.json holds one entry, the image index, named by its
+		// reference, with the digest printed.
+		if len(entries.Manifests) != 1 || entries.Manifests[0].Annotations["org.opencontainers.image.ref.name"] != b.Reference || entries.Manifests[0].Digest != b.Digest || !entries.Manifests[0].MediaType.IsIndex() {
+			t.Fatalf("%s: index.json entries %+v, want the index %s named %s", img.Name, entries.Manifests, b.Digest, b.Reference)
+		}
+		index, err := top.ImageIndex(b.Digest)
+		if err != nil {
+			t.Fatal(err)
 		}
 		im, err := index.IndexManifest()
 		if err != nil {
@@ -78,7 +90,24 @@ func TestImagesRunTheirBinaryAsNonRoot(t *testing.T) {
 			t.Errorf("%s: version label %q", img.Name, cf.Config.Labels["org.opencontainers.image.version"])
 		}
 
-		files := filesOf(t, image)
+		files, headers := filesOf(t, image)
+		for path, h := range headers {
+			owner := 0
+			if path == "home/nonroot" {
+				owner = User
+			}
+			if h.Uid != owner || h.Gid != owner {
+				t.Errorf("%s: %s owned by %d:%d, want %d:%d", img.Name, path, h.Uid, h.Gid, owner, owner)
+			}
+		}
+		for path, mode := range map[string]int64{"tmp": 0o1777, "etc/passwd": 0o644, "usr/local/bin/" + img.Binary: 0o755} {
+			if h, ok := headers[path]; !ok || h.Mode != mode {
+				t.Errorf("%s: %s mode %o, want %o", img.Name, path, headers[path].Mode, mode)
+			}
+		}
+		if cf.Config.WorkingDir != "/" {
+			t.Errorf("%s: working directory %q, want / (readable whatever user the pod runs as)", img.Name, cf.Config.WorkingDir)
+		}
 		for _, want := range []string{"etc/passwd", "etc/ssl/certs/ca-certificates.crt", "usr/local/bin/" + img.Binary} {
 			if _, ok := files[want]; !ok {
 				t.Errorf("%s: no %s in the image", img.Name, want)
@@ -98,12 +127,19 @@ func TestImagesRunTheirBinaryAsNonRoot(t *testing.T) {
 			t.Errorf("%s: the binary from the layer, --version: %v\n%s", img.Name, err, version)
 		}
 
-		loaded, err := tarball.ImageFromPath(filepath.Join(out, img.Name+"-"+runtime.GOARCH+".tar"), nil)
+		tag, err := name.NewTag(b.Reference + "-" + runtime.GOARCH)
 		if err != nil {
 			t.Fatal(err)
 		}
+		loaded, err := tarball.ImageFromPath(filepath.Join(out, img.Name+"-"+runtime.GOARCH+".tar"), &tag)
+		if err != nil {
+			t.Fatalf("%s: the docker tarball has no image tagged %s: %v", img.Name, tag, err)
+		}
 		if a, b := digestOf(t, loaded), digestOf(t, image); a != b {
-			t.Errorf("%s: the docker tarball's image %s is not the layout's %s", img.Name, a, b)
+			t.Errorf("%s: the docker tarball's config %s is not the layout's %s", img.Name, a, b)
+		}
+		if a, b := diffIDs(t, loaded), diffIDs(t, image); !slices.Equal(a, b) {
+			t.Errorf("%s: the docker tarball's layers %v are not the layout's %v", img.Name, a, b)
 		}
 	}
 }
@@ -117,14 +153,24 @@ func digestOf(t *testing.T, img v1.Image) v1.Hash {
 	return cfg
 }
 
-// filesOf reads every regular file of an image's layers.
-func filesOf(t *testing.T, img v1.Image) map[string][]byte {
+func diffIDs(t *testing.T, img v1.Image) []v1.Hash {
+	t.Helper()
+	cf, err := img.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cf.RootFS.DiffIDs
+}
+
+// filesOf reads every entry of an image's layers: the files' contents and
+// every entry's header, by path.
+func filesOf(t *testing.T, img v1.Image) (map[string][]byte, map[string]*tar.Header) {
 	t.Helper()
 	layers, err := img.Layers()
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string][]byte{}
+	out, headers := map[string][]byte{}, map[string]*tar.Header{}
 	for _, l := range layers {
 		rc, err := l.Uncompressed()
 		if err != nil {
@@ -141,8 +187,9 @@ func filesOf(t *testing.T, img v1.Image) map[string][]byte {
 			}
 			data, _ := io.ReadAll(tr)
 			out[strings.TrimSuffix(h.Name, "/")] = data
+			headers[strings.TrimSuffix(h.Name, "/")] = h
 		}
 		rc.Close()
 	}
-	return out
+	return out, headers
 }

@@ -5,10 +5,11 @@
 // go-containerregistry into an OCI image whose config runs the binary as
 // that user. It writes, under --out:
 //
-//   - <name>/: an OCI image layout holding the multi-platform index
-//     (`crane push bin/images/<name> <ref>`, `skopeo copy oci:...`);
+//   - <name>/: an OCI image layout whose index.json names the
+//     multi-platform image index by its reference
+//     (`crane push bin/images/<name> <ref>`);
 //   - <name>-<arch>.tar: one platform's image as a tarball for
-//     `docker load` and `podman load`;
+//     `docker load` and `podman load`, tagged <version>-<arch>;
 //
 // and prints every image's reference and digest. The images have no shell:
 // the only file that runs is the binary. Run it with a read-only root

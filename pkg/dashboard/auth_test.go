@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/pem"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -46,6 +47,11 @@ func getThrough(t *testing.T, readers Readers, header http.Header) error {
 		req.RemoteAddr = addr
 		header.Del("Test-Remote-Addr")
 	}
+	if header.Get("Test-Unix-Socket") != "" {
+		header.Del("Test-Unix-Socket")
+		req.RemoteAddr = "@"
+		req = req.WithContext(context.WithValue(req.Context(), http.LocalAddrContextKey, &net.UnixAddr{Name: "/run/dashboard.sock", Net: "unix"}))
+	}
 	req.Header = header
 	rd, err := readers.For(req)
 	if err != nil {
@@ -82,6 +88,12 @@ func TestImpersonationActsForTheProxysUserOnly(t *testing.T) {
 	}
 	if len(api.seen) != 0 {
 		t.Fatal("a refused request reached the API")
+	}
+	if err := getThrough(t, readers, http.Header{"X-Forwarded-User": {"alice@example.com"}, "X-Forwarded-Groups": {"team-a, devs", "ops"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := getThrough(t, readers, http.Header{"X-Forwarded-User": {"bob"}, "Test-Unix-Socket": {"1"}}); err != nil {
+		t.Errorf("a request over the Unix socket: %v", err)
 	}
 	if err := getThrough(t, readers, http.Header{"X-Forwarded-User": {"alice@example.com"}, "X-Forwarded-Groups": {"team-a, devs", "ops"}}); err != nil {
 		t.Fatal(err)
@@ -155,8 +167,8 @@ func TestLocalGate(t *testing.T) {
 		t.Fatalf("the sign-in URL: %d to %q, want a redirect to /?x=1 without the token", rec.Code, rec.Header().Get("Location"))
 	}
 	cookies := rec.Result().Cookies()
-	if len(cookies) != 1 || cookies[0].Name != "meridian-dashboard-4567" || !cookies[0].HttpOnly || cookies[0].SameSite != http.SameSiteStrictMode {
-		t.Fatalf("cookie = %+v, want one HttpOnly SameSite=Strict", cookies)
+	if len(cookies) != 1 || cookies[0].Name != "meridian-dashboard-4567" || !cookies[0].HttpOnly || cookies[0].SameSite != http.SameSiteLaxMode {
+		t.Fatalf("cookie = %+v, want one HttpOnly SameSite=Lax", cookies)
 	}
 	if rec := do("localhost:4567", "/views/upstreams", cookies[0]); rec.Code != http.StatusOK || rec.Body.String() != "served" {
 		t.Errorf("with the cookie: %d", rec.Code)

@@ -83,7 +83,7 @@ func (s *Server) detail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newPage(r, k.Kind+" "+name, k.Resource)
-	p.saw(k.Resource, obj.GetResourceVersion())
+	s.sawCollection(r.Context(), rd, p, k.GVR, namespace)
 	d := &detailPage{Kind: k, Object: obj, Cluster: viewsv1alpha1.ClusterOf(obj), Spec: obj.Object["spec"], Status: obj.Object["status"]}
 	_, d.MemberName, _ = viewsv1alpha1.SplitClusterName(obj.GetName())
 	raw, _ := json.Marshal(obj.Object["status"])
@@ -203,7 +203,7 @@ func (s *Server) instance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newPage(r, "Gloo instance "+name, "instances")
-	p.saw(instancesGVR.Resource, obj.GetResourceVersion())
+	s.sawInstances(r.Context(), rd, p)
 	d := &instancePage{Instance: gi}
 	for _, f := range d.Instance.Spec.Check.Fields() {
 		if sum := *f.Summary; sum != nil {
@@ -212,6 +212,6 @@ func (s *Server) instance(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.Data = d
-	p.Live = liveURL(p, namespace, []string{"glooinstances"})
+	p.Live = liveURL(p, "", []string{"glooinstances"})
 	s.render(w, r, http.StatusOK, "instance", p)
 }

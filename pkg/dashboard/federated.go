@@ -115,7 +115,7 @@ func (s *Server) federatedDetail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newPage(r, k.FederatedKind+" "+name, "federated")
-	p.saw(k.Federated.Resource, obj.GetResourceVersion())
+	s.sawCollection(r.Context(), rd, p, k.Federated, namespace)
 	d := &federatedPage{Kind: k, Object: o, Raw: shown(obj.Object, k.Secret), Ready: o.ready()}
 	if c := meta.FindStatusCondition(o.Status.Conditions, "Ready"); c != nil {
 		d.Message = c.Message
@@ -140,7 +140,7 @@ func (s *Server) federatedDetail(w http.ResponseWriter, r *http.Request) {
 		d.Matrix = append(d.Matrix, row)
 	}
 	p.Data = d
-	p.Live = liveURL(p, namespace, []string{"federated"})
+	p.Live = liveURL(p, namespace, []string{k.Federated.Resource})
 	s.render(w, r, http.StatusOK, "federatedobject", p)
 }
 
@@ -259,7 +259,7 @@ func (s *Server) failoverDetail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newPage(r, "FailoverScheme "+name, "failover")
-	p.saw(failoverGVR.Resource, obj.GetResourceVersion())
+	s.sawCollection(r.Context(), rd, p, failoverGVR, namespace)
 	pr := fs.Spec.Primary
 	p.Data = &failoverPage{Scheme: fs, PrimaryURL: p.URL("/views/upstreams/" + pr.Namespace + "/" + viewsv1alpha1.ClusterName(pr.ClusterName, pr.Name))}
 	s.sawInstances(r.Context(), rd, p)

@@ -15,7 +15,8 @@ import (
 // port on 127.0.0.1 is open to every local user and to any web page's
 // requests: so the URL it opens carries a random token, valid while it
 // runs, which a visit trades for a cookie only this origin sends (as
-// Jupyter does), and a request whose Host is not the loopback address it
+// Jupyter does; SameSite=Lax, since the first visit comes from the file
+// the browser is opened on, and the pages only read), and a request whose Host is not the loopback address it
 // listens on is refused (a DNS-rebinding page's Host is its own name).
 // Cookies do not tell ports apart, so the cookie is named after the port:
 // two dashboards on one machine keep theirs.
@@ -62,7 +63,7 @@ func (g *LocalGate) Wrap(next http.Handler) http.Handler {
 				http.Error(w, "this dashboard link is not valid: open the URL meridianctl dashboard printed", http.StatusUnauthorized)
 				return
 			}
-			http.SetCookie(w, &http.Cookie{Name: g.cookie, Value: g.token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
+			http.SetCookie(w, &http.Cookie{Name: g.cookie, Value: g.token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
 			q := r.URL.Query()
 			q.Del("token")
 			u := *r.URL

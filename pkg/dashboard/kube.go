@@ -177,14 +177,16 @@ func ForImpersonation(cfg *rest.Config, headers ProxyHeaders) (Readers, error) {
 	return &impersonating{cfg: cfg, base: base.Transport, headers: headers}, nil
 }
 
-// For trusts the headers only from the loopback address: the proxy is a
-// sidecar in the dashboard's pod (artifacts/dashboard), and anything else
-// that reached the port could name any user. Names Kubernetes reserves
+// For trusts the headers only over a Unix socket or from the loopback
+// address: the proxy is a sidecar in the dashboard's pod
+// (artifacts/dashboard), and anything else that reached the port could
+// name any user. (A `kubectl port-forward` to the pod arrives from the
+// loopback too; a Unix socket it cannot reach.) Names Kubernetes reserves
 // (system:...) are refused, so that no header can make the dashboard act
 // as a node, a controller or system:masters.
 func (i *impersonating) For(r *http.Request) (Reader, error) {
-	if !fromLoopback(r) {
-		return nil, &AuthError{Message: "the dashboard trusts its authenticating proxy's headers from the pod's loopback only: reach it through the proxy"}
+	if !overUnixSocket(r) && !fromLoopback(r) {
+		return nil, &AuthError{Message: "the dashboard trusts its authenticating proxy's headers from the pod's loopback or its Unix socket only: reach it through the proxy"}
 	}
 	user := strings.TrimSpace(r.Header.Get(i.headers.User))
 	if user == "" {
@@ -210,6 +212,12 @@ func (i *impersonating) For(r *http.Request) (Reader, error) {
 }
 
 func reserved(name string) bool { return strings.HasPrefix(name, "system:") }
+
+// overUnixSocket reports whether r came over a Unix socket.
+func overUnixSocket(r *http.Request) bool {
+	addr, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	return ok && addr.Network() == "unix"
+}
 
 // fromLoopback reports whether r came from this host's loopback address.
 func fromLoopback(r *http.Request) bool {

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -36,7 +37,8 @@ var (
 )
 
 // liveResources maps the names a Live URL may carry to what they watch:
-// "federated" is every federated kind.
+// a view or federated resource, glooinstances, kubernetesclusters,
+// failoverschemes, or "federated" for every federated kind.
 func liveResources(name string) ([]schema.GroupVersionResource, bool) {
 	switch name {
 	case "glooinstances":
@@ -51,6 +53,9 @@ func liveResources(name string) ([]schema.GroupVersionResource, bool) {
 			out = append(out, k.Federated)
 		}
 		return out, true
+	}
+	if k, ok := federatedKindOf(func(k placement.Kind) bool { return k.Federated.Resource == name }); ok {
+		return []schema.GroupVersionResource{k.Federated}, true
 	}
 	if k, ok := viewKindOf(name); ok {
 		return []schema.GroupVersionResource{k.GVR}, true
@@ -73,12 +78,18 @@ func liveURL(p *page, namespace string, resources []string) string {
 }
 
 // sawInstances records where the installations stand, for a page that
-// watches them for reachability without showing them: a read of one item
-// from the views' cache. A user who may not read them has none recorded
-// (and is refreshed every livePoll instead).
+// watches them for reachability without showing them.
 func (s *Server) sawInstances(ctx context.Context, rd Reader, p *page) {
-	if l, _, err := rd.List(ctx, instancesGVR, ListOptions{Limit: 1}); err == nil {
-		p.saw(instancesGVR.Resource, l.GetResourceVersion())
+	s.sawCollection(ctx, rd, p, instancesGVR, "")
+}
+
+// sawCollection records where a collection stands, read as a one-item
+// list from the cache: the position a watch of the collection starts
+// from (an object's own resourceVersion is where it last changed, not
+// where its collection is). A user who may not list it has none recorded.
+func (s *Server) sawCollection(ctx context.Context, rd Reader, p *page, gvr schema.GroupVersionResource, namespace string) {
+	if l, _, err := rd.List(ctx, gvr, ListOptions{Namespace: namespace, Limit: 1}); err == nil {
+		p.saw(gvr.Resource, l.GetResourceVersion())
 	}
 }
 
@@ -153,16 +164,25 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) {
 	)
 	for _, gvr := range gvrs {
 		ns := namespace
-		if gvr == instancesGVR {
+		switch gvr {
+		case instancesGVR:
 			// Reachability is read from every installation, whatever
 			// namespace the page shows.
 			ns = ""
+		case clustersGVR:
+			ns = s.opts.FederationNamespace
 		}
-		go s.follow(ctx, rd, gvr, ns, versions[gvr.Resource], notify, func() {
-			mu.Lock()
-			watching[gvr] = true
-			mu.Unlock()
-		})
+		go func() {
+			if s.follow(ctx, rd, gvr, ns, versions[gvr.Resource], notify, func() {
+				mu.Lock()
+				watching[gvr] = true
+				mu.Unlock()
+			}) == errSignedOut {
+				// End the stream: the browser's EventSource comes back
+				// through the proxy, with the user's current credentials.
+				cancel()
+			}
+		}()
 	}
 	poll := time.NewTicker(livePoll)
 	defer poll.Stop()
@@ -195,14 +215,20 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// errSignedOut is follow's answer when the user's credentials are no
+// longer accepted.
+var errSignedOut = errors.New("the management cluster no longer accepts the credentials")
+
 // follow watches gvr until ctx ends, calling notify on every change. It
 // starts at resourceVersion, where the page's content stands; without one,
 // or once that is gone (410), it starts from a one-item list and notifies,
 // since what happened in between is unknown. A watch that ends is opened
-// again from the last resourceVersion it delivered. watching is called once
-// a watch is open. It gives up when the user may not watch gvr, or is no
-// longer signed in; other failures are retried, less and less often.
-func (s *Server) follow(ctx context.Context, rd Reader, gvr schema.GroupVersionResource, namespace, resourceVersion string, notify, watching func()) {
+// again from the last resourceVersion it delivered; every failure waits
+// longer before the next try, up to 30 s (two replicas whose
+// resourceVersions do not compare would otherwise answer 410 in a loop).
+// watching is called once a watch is open. It gives up when the user may
+// not watch gvr, and returns errSignedOut when they are signed out.
+func (s *Server) follow(ctx context.Context, rd Reader, gvr schema.GroupVersionResource, namespace, resourceVersion string, notify, watching func()) error {
 	announced, wait := false, rewatchAfter
 	for ctx.Err() == nil {
 		rv, err := resourceVersion, error(nil)
@@ -217,12 +243,13 @@ func (s *Server) follow(ctx context.Context, rd Reader, gvr schema.GroupVersionR
 			wi, err = rd.Watch(ctx, gvr, namespace, rv)
 		}
 		switch {
-		case apierrors.IsForbidden(err), apierrors.IsUnauthorized(err), apierrors.IsNotFound(err):
-			return
+		case apierrors.IsUnauthorized(err):
+			return errSignedOut
+		case apierrors.IsForbidden(err), apierrors.IsNotFound(err):
+			return err
 		case apierrors.IsResourceExpired(err), apierrors.IsGone(err):
 			resourceVersion = ""
 			notify()
-			continue
 		case err == nil:
 			if !announced {
 				announced = true
@@ -231,7 +258,8 @@ func (s *Server) follow(ctx context.Context, rd Reader, gvr schema.GroupVersionR
 			if resourceVersion == "" {
 				notify() // from an unknown point: the page may be behind
 			}
-			resourceVersion, wait = rv, rewatchAfter
+			resourceVersion = rv
+			opened := time.Now()
 			for ev := range wi.ResultChan() {
 				switch ev.Type {
 				case watch.Error:
@@ -245,6 +273,9 @@ func (s *Server) follow(ctx context.Context, rd Reader, gvr schema.GroupVersionR
 				}
 			}
 			wi.Stop()
+			if resourceVersion != "" && time.Since(opened) > 10*time.Second {
+				wait = rewatchAfter // a watch that served a while, then ended
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -252,4 +283,5 @@ func (s *Server) follow(ctx context.Context, rd Reader, gvr schema.GroupVersionR
 		}
 		wait = min(2*wait, 30*time.Second)
 	}
+	return ctx.Err()
 }

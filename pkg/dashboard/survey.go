@@ -376,7 +376,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Data = sv
-	p.Live = liveURL(p, p.Namespace, append(append([]string{}, overviewKinds...), "glooinstances", "federated", "failoverschemes"))
+	p.Live = liveURL(p, p.Namespace, append(append([]string{}, overviewKinds...), "glooinstances", "kubernetesclusters", "federated", "failoverschemes"))
 	s.render(w, r, http.StatusOK, "overview", p)
 }
 

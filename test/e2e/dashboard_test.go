@@ -445,7 +445,8 @@ var _ = Describe("The dashboard (meridianctl dashboard) in a real browser", Orde
 		screenshot(db, "tenant-overview")
 
 		for _, path := range []string{"/", "/clusters", "/views/upstreams", "/views/virtualservices", "/views/gateways", "/instances", "/federated", "/failover"} {
-			_, body := dana.get(ctx, path)
+			status, body := dana.get(ctx, path)
+			Expect(status).To(BeElementOf(http.StatusOK, http.StatusForbidden), "GET %s as dana", path)
 			for _, hidden := range []string{"west", "central", "north", "team-b", "gloo-system"} {
 				Expect(body).NotTo(ContainSubstring(hidden), "%s tells dana of %s", path, hidden)
 			}
@@ -474,7 +475,9 @@ var _ = Describe("The dashboard (meridianctl dashboard) in a real browser", Orde
 		status, body = dana.get(ctx, "/views/upstreams?namespace=team-b")
 		Expect(status).To(Equal(http.StatusForbidden))
 		Expect(body).NotTo(ContainSubstring("data-name="), "nothing of team-b is listed")
-		_, body = dana.get(ctx, "/views/upstreams?cluster=west")
+		status, body = dana.get(ctx, "/views/upstreams?cluster=west")
+		Expect(status).To(Equal(http.StatusOK), "a list of west, for dana, is an empty list")
+		Expect(body).To(ContainSubstring("No Upstreams match these filters"))
 		Expect(body).NotTo(ContainSubstring(`data-name="west.`), "nothing of west is listed")
 		Expect(body).NotTo(ContainSubstring("data-cluster-problem"), "nor is anything said of west")
 	})

@@ -10,8 +10,10 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -69,7 +71,7 @@ request that carries no user. See docs/dashboard.md.`,
 	}
 	f := cmd.Flags()
 	f.IntVar(&o.port, "port", 0, "Port to listen on, on 127.0.0.1 (0: a free port).")
-	f.StringVar(&o.address, "address", "", "host:port to listen on, instead of 127.0.0.1 and --port. Only with --auth=impersonate or bearer may it be other than a loopback address.")
+	f.StringVar(&o.address, "address", "", "host:port (or unix:PATH) to listen on, instead of 127.0.0.1 and --port. With --auth=impersonate: a loopback address or a Unix socket; with --auth=bearer: any.")
 	f.BoolVar(&o.noBrowser, "no-browser", false, "Do not open a browser; only print the URL.")
 	f.StringVar(&o.auth, "auth", "kubeconfig", "Whose identity the dashboard acts with: kubeconfig (yours), impersonate (the user an authenticating proxy names) or bearer (each request's bearer token).")
 	f.BoolVar(&o.inCluster, "in-cluster", false, "Reach the management cluster with the pod's ServiceAccount configuration rather than a kubeconfig.")
@@ -136,16 +138,25 @@ func (o *dashboardOptions) run(ctx context.Context, kube *kubeFlags, s streams) 
 	if address == "" {
 		address = net.JoinHostPort("127.0.0.1", strconv.Itoa(o.port))
 	}
-	host, _, err := net.SplitHostPort(address)
-	if err != nil {
-		return fmt.Errorf("--address %q: %w (give host:port, e.g. 127.0.0.1:8080)", address, err)
-	}
-	loopback := net.ParseIP(host) != nil && net.ParseIP(host).IsLoopback()
-	if o.auth == "kubeconfig" && !loopback {
-		return fmt.Errorf("--address %s: with your own credentials the dashboard listens on a loopback address only (127.0.0.1); to serve others, run it behind an authenticating proxy with --auth=impersonate or bearer", address)
-	}
-	if o.auth == "impersonate" && !loopback {
-		return fmt.Errorf("--address %s: --auth=impersonate trusts the proxy's user headers, so it listens on a loopback address only, with the proxy beside it in the pod (artifacts/dashboard)", address)
+	network, socket := "tcp", strings.HasPrefix(address, "unix:")
+	if socket {
+		if o.auth == "kubeconfig" {
+			return fmt.Errorf("--address %s: a Unix socket is for a proxy in front of the dashboard (--auth=impersonate or bearer); with your own credentials it listens on 127.0.0.1", address)
+		}
+		network, address = "unix", strings.TrimPrefix(address, "unix:")
+		_ = os.Remove(address) // a socket left by an earlier run
+	} else {
+		host, _, err := net.SplitHostPort(address)
+		if err != nil {
+			return fmt.Errorf("--address %q: %w (give host:port, e.g. 127.0.0.1:8080, or unix:PATH)", address, err)
+		}
+		loopback := net.ParseIP(host) != nil && net.ParseIP(host).IsLoopback()
+		if o.auth == "kubeconfig" && !loopback {
+			return fmt.Errorf("--address %s: with your own credentials the dashboard listens on a loopback address only (127.0.0.1); to serve others, run it behind an authenticating proxy with --auth=impersonate or bearer", address)
+		}
+		if o.auth == "impersonate" && !loopback {
+			return fmt.Errorf("--address %s: --auth=impersonate trusts the proxy's user headers, so it listens on a Unix socket (unix:PATH) or a loopback address only, with the proxy beside it in the pod (artifacts/dashboard)", address)
+		}
 	}
 	namespace := o.namespace
 	if namespace == "" && !o.allNamespaces {
@@ -158,7 +169,7 @@ func (o *dashboardOptions) run(ctx context.Context, kube *kubeFlags, s streams) 
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", address)
+	ln, err := net.Listen(network, address)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w (is the port taken? pick another with --port)", address, err)
 	}
@@ -198,7 +209,9 @@ func (o *dashboardOptions) run(ctx context.Context, kube *kubeFlags, s streams) 
 		fmt.Fprintf(s.out, "It serves only requests that name their user (--auth=%s). Ctrl-C stops it.\n", o.auth)
 	}
 	if !o.noBrowser {
-		if err := openBrowser(url); err != nil {
+		cleanup, err := openBrowser(url)
+		defer cleanup()
+		if err != nil {
 			fmt.Fprintf(s.err, "could not open a browser (%v): open the URL above yourself\n", err)
 		}
 	}
@@ -217,23 +230,34 @@ func (o *dashboardOptions) run(ctx context.Context, kube *kubeFlags, s streams) 
 }
 
 // openBrowser opens url in the user's browser through a page in a file only
-// they may read, which redirects to it: a URL on a command line is visible
-// to every local user (ps), and this one carries the sign-in token.
-func openBrowser(url string) error {
-	f, err := os.CreateTemp("", "meridian-dashboard-*.html")
-	if err != nil {
-		return err
+// they may read (in their cache directory), which redirects to it: a URL on
+// a command line is visible to every local user (ps), and this one carries
+// the sign-in token.
+func openBrowser(url string) (cleanup func(), err error) {
+	dir, err := os.UserCacheDir()
+	if err == nil {
+		dir = filepath.Join(dir, "meridian")
+		err = os.MkdirAll(dir, 0o700)
 	}
+	if err != nil {
+		dir = "" // the system's temporary directory
+	}
+	f, err := os.CreateTemp(dir, "dashboard-*.html")
+	if err != nil {
+		return func() {}, err
+	}
+	cleanup = func() { os.Remove(f.Name()) }
 	page := `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=` + html.EscapeString(url) + `"><title>Meridian dashboard</title><a href="` + html.EscapeString(url) + `">Open the dashboard</a>`
 	if _, err := f.WriteString(page); err != nil {
 		f.Close()
-		return err
+		return cleanup, err
 	}
 	if err := f.Close(); err != nil {
-		return err
+		return cleanup, err
 	}
-	// The browser reads it once started; it is removed a minute later.
-	time.AfterFunc(time.Minute, func() { os.Remove(f.Name()) })
+	// The browser reads it once started; it is removed a minute later, or
+	// when the dashboard stops.
+	time.AfterFunc(time.Minute, cleanup)
 	target := "file://" + f.Name()
 	var cmd *exec.Cmd
 	switch runtime.GOOS {
@@ -244,5 +268,5 @@ func openBrowser(url string) error {
 	default:
 		cmd = exec.Command("xdg-open", target)
 	}
-	return cmd.Start()
+	return cleanup, cmd.Start()
 }

@@ -56,6 +56,8 @@ func TestDashboardRefusesToServeYourCredentialsBeyondLoopback(t *testing.T) {
 		{[]string{"--address", "0.0.0.0:0"}, "loopback address only"},
 		{[]string{"--address", "example.com:80"}, "loopback address only"},
 		{[]string{"--address", "nonsense"}, "give host:port"},
+		{[]string{"--address", "unix:/tmp/x.sock"}, "a Unix socket is for a proxy"},
+		{[]string{"--auth", "impersonate", "--address", "0.0.0.0:8080"}, "a Unix socket (unix:PATH) or a loopback address only"},
 		{[]string{"--auth", "none"}, "--auth must be kubeconfig, impersonate or bearer"},
 	} {
 		var out, errOut bytes.Buffer
