@@ -20,7 +20,6 @@ import (
 	. "github.com/onsi/gomega"
 
 	corev1 "k8s.io/api/core/v1"
-	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -390,36 +389,7 @@ var _ = Describe("The dashboard (meridianctl dashboard) in a real browser", Orde
 	})
 
 	It("shows a tenant bound to team-a in east nothing else", func(ctx SpecContext) {
-		kube := kubernetes.NewForConfigOrDie(env.Management.RESTConfig())
-		_, err := kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}, metav1.CreateOptions{})
-		if !apierrors.IsAlreadyExists(err) {
-			Expect(err).NotTo(HaveOccurred())
-		}
-		rb := &rbacv1.RoleBinding{
-			ObjectMeta: metav1.ObjectMeta{Name: "dashboard-dana-views", Namespace: "team-a"},
-			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "meridian-view"},
-			Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: "dana"}},
-		}
-		role := &rbacv1.ClusterRole{
-			ObjectMeta: metav1.ObjectMeta{Name: "dashboard-dana-east"},
-			Rules:      []rbacv1.PolicyRule{{APIGroups: []string{"fed.meridian.io"}, Resources: []string{"kubernetesclusters"}, Verbs: []string{"view"}, ResourceNames: []string{"east"}}},
-		}
-		crb := &rbacv1.ClusterRoleBinding{
-			ObjectMeta: metav1.ObjectMeta{Name: "dashboard-dana-east"},
-			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role.Name},
-			Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: "dana"}},
-		}
-		_, err = kube.RbacV1().RoleBindings("team-a").Create(ctx, rb, metav1.CreateOptions{})
-		Expect(err).NotTo(HaveOccurred())
-		_, err = kube.RbacV1().ClusterRoles().Create(ctx, role, metav1.CreateOptions{})
-		Expect(err).NotTo(HaveOccurred())
-		_, err = kube.RbacV1().ClusterRoleBindings().Create(ctx, crb, metav1.CreateOptions{})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(func(ctx context.Context) {
-			_ = kube.RbacV1().RoleBindings("team-a").Delete(ctx, rb.Name, metav1.DeleteOptions{})
-			_ = kube.RbacV1().ClusterRoleBindings().Delete(ctx, crb.Name, metav1.DeleteOptions{})
-			_ = kube.RbacV1().ClusterRoles().Delete(ctx, role.Name, metav1.DeleteOptions{})
-		})
+		bindTenant(ctx, "dana", "team-a", "east")
 
 		// Dana's kubeconfig: the management cluster as dana, in team-a.
 		cfg, err := clientcmd.LoadFromFile(env.Management.Kubeconfig)

@@ -10,12 +10,9 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	corev1 "k8s.io/api/core/v1"
-	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/watch"
-	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	toolscache "k8s.io/client-go/tools/cache"
 
@@ -226,37 +223,7 @@ var _ = Describe("The aggregated views, through the real aggregator", func() {
 	})
 
 	It("show a namespace-bound user only that namespace, and a cluster only with the per-cluster grant", func(ctx SpecContext) {
-		kube := kubernetes.NewForConfigOrDie(env.Management.RESTConfig())
-		_, err := kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}, metav1.CreateOptions{})
-		if !apierrors.IsAlreadyExists(err) {
-			Expect(err).NotTo(HaveOccurred())
-		}
-		rb := &rbacv1.RoleBinding{
-			ObjectMeta: metav1.ObjectMeta{Name: "alice-views", Namespace: "team-a"},
-			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "meridian-view"},
-			Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: "alice"}},
-		}
-		_, err = kube.RbacV1().RoleBindings("team-a").Create(ctx, rb, metav1.CreateOptions{})
-		Expect(err).NotTo(HaveOccurred())
-		role := &rbacv1.ClusterRole{
-			ObjectMeta: metav1.ObjectMeta{Name: "alice-clusters"},
-			Rules: []rbacv1.PolicyRule{{APIGroups: []string{"fed.meridian.io"}, Resources: []string{"kubernetesclusters"},
-				Verbs: []string{"view"}, ResourceNames: []string{"east", "north"}}},
-		}
-		_, err = kube.RbacV1().ClusterRoles().Create(ctx, role, metav1.CreateOptions{})
-		Expect(err).NotTo(HaveOccurred())
-		crb := &rbacv1.ClusterRoleBinding{
-			ObjectMeta: metav1.ObjectMeta{Name: "alice-clusters"},
-			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "alice-clusters"},
-			Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: "alice"}},
-		}
-		_, err = kube.RbacV1().ClusterRoleBindings().Create(ctx, crb, metav1.CreateOptions{})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(func(ctx context.Context) {
-			_ = kube.RbacV1().RoleBindings("team-a").Delete(ctx, rb.Name, metav1.DeleteOptions{})
-			_ = kube.RbacV1().ClusterRoleBindings().Delete(ctx, crb.Name, metav1.DeleteOptions{})
-			_ = kube.RbacV1().ClusterRoles().Delete(ctx, role.Name, metav1.DeleteOptions{})
-		})
+		bindTenant(ctx, "alice", "team-a", "east", "north")
 
 		alice := views(func(c *rest.Config) { c.Impersonate = rest.ImpersonationConfig{UserName: "alice"} })
 		Eventually(func(g Gomega) {
@@ -282,7 +249,7 @@ var _ = Describe("The aggregated views, through the real aggregator", func() {
 			}
 		}).WithContext(ctx).WithTimeout(30 * time.Second).Should(Succeed())
 
-		_, err = alice.ViewsV1alpha1().Upstreams("").List(ctx, metav1.ListOptions{})
+		_, err := alice.ViewsV1alpha1().Upstreams("").List(ctx, metav1.ListOptions{})
 		Expect(apierrors.IsForbidden(err)).To(BeTrue(), "alice may not list all namespaces: %v", err)
 		_, err = alice.ViewsV1alpha1().Upstreams("team-b").List(ctx, metav1.ListOptions{})
 		Expect(apierrors.IsForbidden(err)).To(BeTrue(), "alice may not read team-b: %v", err)
