@@ -207,8 +207,8 @@ func (s *Server) instance(w http.ResponseWriter, r *http.Request) {
 	d := &instancePage{Instance: gi}
 	for _, f := range d.Instance.Spec.Check.Fields() {
 		if sum := *f.Summary; sum != nil {
-			d.Checks = append(d.Checks, checkRow{Kind: f.Kind, Resource: f.Resource, Summary: sum,
-				Errors: len(sum.Errors) + int(sum.HiddenErrors), Warnings: len(sum.Warnings) + int(sum.HiddenWarnings)})
+			errs, warns := sum.Problems()
+			d.Checks = append(d.Checks, checkRow{Kind: f.Kind, Resource: f.Resource, Summary: sum, Errors: errs, Warnings: warns})
 		}
 	}
 	p.Data = d

@@ -2,8 +2,9 @@ package dashboard
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -124,7 +125,7 @@ func (s *Server) federatedDetail(w http.ResponseWriter, r *http.Request) {
 	for _, ps := range o.Status.Placements {
 		clusters[ps.Cluster], namespaces[ps.Namespace] = true, true
 	}
-	d.Clusters, d.Namespaces = sortedKeys(clusters), sortedKeys(namespaces)
+	d.Clusters, d.Namespaces = slices.Sorted(maps.Keys(clusters)), slices.Sorted(maps.Keys(namespaces))
 	for _, ns := range d.Namespaces {
 		row := make([]matrixCell, len(d.Clusters))
 		for j, c := range d.Clusters {
@@ -180,15 +181,6 @@ func shown(obj map[string]any, secret bool) map[string]any {
 			}
 		}
 	}
-	return out
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -71,7 +72,7 @@ func liveURL(p *page, namespace string, resources []string) string {
 	if namespace != "" {
 		q.Set("namespace", namespace)
 	}
-	for _, res := range sortedKeys(keysOf(p.versions)) {
+	for _, res := range slices.Sorted(maps.Keys(p.versions)) {
 		q.Add("rv", res+"="+p.versions[res])
 	}
 	return "/live?" + q.Encode()
@@ -91,14 +92,6 @@ func (s *Server) sawCollection(ctx context.Context, rd Reader, p *page, gvr sche
 	if l, _, err := rd.List(ctx, gvr, ListOptions{Namespace: namespace, Limit: 1}); err == nil {
 		p.saw(gvr.Resource, l.GetResourceVersion())
 	}
-}
-
-func keysOf(m map[string]string) map[string]bool {
-	out := map[string]bool{}
-	for k := range m {
-		out[k] = true
-	}
-	return out
 }
 
 func (s *Server) live(w http.ResponseWriter, r *http.Request) {

@@ -10,6 +10,7 @@ import (
 	"log"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -212,19 +213,10 @@ func (p *page) warn(warnings []string) {
 			}
 			continue
 		}
-		if !contains(p.Notices, w) {
+		if !slices.Contains(p.Notices, w) {
 			p.Notices = append(p.Notices, w)
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // newPage starts a page for r: the namespace it shows is the URL's

@@ -32,13 +32,18 @@ func (c *Check) Fields() []CheckField {
 	}
 }
 
-// Problems counts the errors and warnings of every summary, the reports a
-// reply left out for its reader included.
+// Problems counts the summary's errors and warnings, the reports a reply
+// left out for its reader included.
+func (s *Summary) Problems() (errors, warnings int) {
+	return len(s.Errors) + int(s.HiddenErrors), len(s.Warnings) + int(s.HiddenWarnings)
+}
+
+// Problems counts the errors and warnings of every summary.
 func (c *Check) Problems() (errors, warnings int) {
 	for _, f := range c.Fields() {
 		if s := *f.Summary; s != nil {
-			errors += len(s.Errors) + int(s.HiddenErrors)
-			warnings += len(s.Warnings) + int(s.HiddenWarnings)
+			e, w := s.Problems()
+			errors, warnings = errors+e, warnings+w
 		}
 	}
 	return errors, warnings
