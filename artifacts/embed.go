@@ -1,5 +1,7 @@
 // Package artifacts embeds Meridian's deploy manifests, so that the demo and
-// meridianctl install exactly what artifacts/ holds.
+// meridianctl install exactly what artifacts/ holds. Every YAML file here is
+// rendered from the Helm chart charts/meridian by make generate
+// (hack/renderchart); edit the chart, not these files.
 package artifacts
 
 import (
@@ -22,7 +24,10 @@ func Files(dir string) ([][]byte, error) {
 	}
 	var names []string
 	for _, e := range entries {
-		names = append(names, e.Name())
+		// kustomization.yaml is for kustomize, not a manifest.
+		if e.Name() != "kustomization.yaml" {
+			names = append(names, e.Name())
+		}
 	}
 	sort.Strings(names)
 	var out [][]byte

@@ -4,7 +4,8 @@
 #   - OpenAPI definitions for the aggregated views (openapi-gen)
 #   - clientsets, listers and informers for Gloo's member-side groups and for
 #     Meridian's own groups (client-gen, lister-gen, informer-gen)
-#   - CustomResourceDefinitions for fed.meridian.io (controller-gen)
+#   - CustomResourceDefinitions for fed.meridian.io (controller-gen), into charts/meridian
+#   - artifacts/, rendered from charts/meridian (hack/renderchart)
 # The generators are pinned by hack/tools/codegen/go.mod; nothing here depends on
 # what happens to be installed on the machine.
 set -o errexit
@@ -93,16 +94,19 @@ done
     --plural-exceptions "${MERIDIAN_PLURALS}" \
     "${meridian_pkgs[@]}"
 
-# CRDs of fed.meridian.io, installed by meridianctl and the demo from artifacts/.
-rm -f "${ROOT}"/artifacts/crds/fed.meridian.io_*.yaml
+# CRDs of fed.meridian.io, into the Helm chart (charts/meridian/files/crds).
+rm -f "${ROOT}"/charts/meridian/files/crds/fed.meridian.io_*.yaml
 "${GOBIN}/controller-gen" \
     crd:crdVersions=v1 \
     paths="./pkg/apis/fed/..." \
-    output:crd:artifacts:config=artifacts/crds
+    output:crd:artifacts:config=charts/meridian/files/crds
 # Gloo's own schema for each federated template's spec.
-(cd "${ROOT}" && go run ./hack/fedschema --crds artifacts/crds --gloo-crds pkg/devenv/glooinstall/crds)
+(cd "${ROOT}" && go run ./hack/fedschema --crds charts/meridian/files/crds --gloo-crds pkg/devenv/glooinstall/crds)
 # The admission policies that check placement and failover targets by RBAC,
 # one validation per target, for every federated kind.
-(cd "${ROOT}" && go run ./hack/admissionpolicy --crds artifacts/crds --out artifacts/controller/40-placement-policy.yaml)
+(cd "${ROOT}" && go run ./hack/admissionpolicy --crds charts/meridian/files/crds --out charts/meridian/files/placement-policy.yaml)
+# artifacts/ (meridianctl install, the demo, kustomize) is the chart rendered:
+# one source for every way of installing.
+(cd "${ROOT}" && go run ./hack/renderchart --out artifacts)
 
 echo "codegen: done"

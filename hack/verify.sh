@@ -41,7 +41,7 @@ if ! (cd "${tmp}" && hack/update-codegen.sh >"${tmp}/codegen.log" 2>&1); then
     echo "hack/update-codegen.sh failed in a copy of the tree" >&2
     exit 1
 fi
-for path in pkg artifacts hack/api-rules; do
+for path in pkg artifacts charts hack/api-rules; do
     if ! diff -r -q "${ROOT}/${path}" "${tmp}/${path}" >"${tmp}/diff.txt"; then
         echo "generated files under ${path} are stale or were edited by hand (run: make generate):" >&2
         cat "${tmp}/diff.txt" >&2

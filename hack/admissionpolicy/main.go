@@ -1,6 +1,6 @@
 // Command admissionpolicy writes the ValidatingAdmissionPolicies that decide,
 // by plain RBAC, who may place federated objects and fail traffic over
-// (artifacts/controller/40-placement-policy.yaml, explained in docs/rbac.md).
+// (charts/meridian/files/placement-policy.yaml, rendered into artifacts/controller/40-placement-policy.yaml; explained in docs/rbac.md).
 //
 // CEL has no loop that may call the authorizer once per element, so each
 // target is its own validation: the template says one, and this unrolls it
@@ -32,8 +32,8 @@ const MaxChecks = 20
 var policyTemplate string
 
 func main() {
-	crds := flag.String("crds", "artifacts/crds", "directory of Meridian's generated CRDs")
-	out := flag.String("out", "artifacts/controller/40-placement-policy.yaml", "file to write")
+	crds := flag.String("crds", "charts/meridian/files/crds", "directory of Meridian's generated CRDs")
+	out := flag.String("out", "charts/meridian/files/placement-policy.yaml", "file to write")
 	flag.Parse()
 	if err := run(*crds, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "admissionpolicy:", err)

@@ -83,7 +83,7 @@ func TestRenderRefusesNoResources(t *testing.T) {
 }
 
 func TestFederatedResourcesReadsEveryFederatedCRD(t *testing.T) {
-	got, err := federatedResources("../../artifacts/crds")
+	got, err := federatedResources("../../charts/meridian/files/crds")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ import (
 )
 
 func main() {
-	crds := flag.String("crds", "artifacts/crds", "directory of Meridian's generated CRDs (rewritten in place)")
+	crds := flag.String("crds", "charts/meridian/files/crds", "directory of Meridian's generated CRDs (rewritten in place)")
 	gloo := flag.String("gloo-crds", "pkg/devenv/glooinstall/crds", "directory of Gloo's CRDs")
 	flag.Parse()
 	if err := run(*crds, *gloo); err != nil {

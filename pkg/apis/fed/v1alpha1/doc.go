@@ -3,7 +3,7 @@
 // registers a member cluster; the Federated* kinds place Gloo config into members.
 //
 // CRDs are generated from these types by controller-gen (hack/update-codegen.sh)
-// into artifacts/crds.
+// into charts/meridian/files/crds, and rendered from the chart into artifacts/crds.
 //
 // +k8s:deepcopy-gen=package
 // +groupName=fed.meridian.io
