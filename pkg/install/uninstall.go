@@ -29,7 +29,8 @@ type UninstallOptions struct {
 	// All also removes the CRDs (and so every federated object and cluster
 	// registration) and the namespace.
 	All bool
-	// Timeout bounds the wait for the namespace to go (All; default 2 minutes).
+	// Timeout bounds each wait of All: for the controller to release the
+	// federated objects, then for the namespace to go (default 2 minutes).
 	Timeout time.Duration
 	// Progress receives one line per step (nil: silent).
 	Progress io.Writer
@@ -37,6 +38,97 @@ type UninstallOptions struct {
 
 func (o UninstallOptions) logf(format string, args ...any) {
 	Options{Progress: o.Progress}.logf(format, args...)
+}
+
+func (o UninstallOptions) timeout() time.Duration {
+	if o.Timeout == 0 {
+		return 2 * time.Minute
+	}
+	return o.Timeout
+}
+
+// releaseFederated deletes every object of Meridian's CRDs but the cluster
+// registrations (federated objects, FailoverSchemes) and waits until they
+// are gone, which takes a running controller: it removes their copies from
+// the members and then its finalizer. When some are still there at the
+// timeout it removes nothing else and says what to do.
+func releaseFederated(ctx context.Context, dyn dynamic.Interface, manifests []*unstructured.Unstructured, ns string, timeout time.Duration, logf func(string, ...any)) error {
+	kinds := customKinds(manifests)
+	kinds = slices.DeleteFunc(kinds, func(k customKind) bool { return k.gvr.Resource == "kubernetesclusters" })
+	deadline := time.Now().Add(timeout)
+	said := false
+	for {
+		var left []string
+		var stuck []unstructured.Unstructured
+		for _, k := range kinds {
+			list, err := dyn.Resource(k.gvr).List(ctx, metav1.ListOptions{})
+			if apierrors.IsNotFound(err) {
+				continue // the CRD is not installed
+			}
+			if err != nil {
+				return fmt.Errorf("listing %s: %w", k.gvr.Resource, err)
+			}
+			for _, it := range list.Items {
+				if it.GetDeletionTimestamp() == nil {
+					err := dyn.Resource(k.gvr).Namespace(it.GetNamespace()).Delete(ctx, it.GetName(), metav1.DeleteOptions{})
+					if err != nil && !apierrors.IsNotFound(err) {
+						return fmt.Errorf("deleting %s %s: %w", k.kind, qualifiedName(it.GetNamespace(), it.GetName()), err)
+					}
+					logf("deleted %s %s", k.kind, qualifiedName(it.GetNamespace(), it.GetName()))
+				}
+				left = append(left, k.kind+" "+qualifiedName(it.GetNamespace(), it.GetName()))
+				stuck = append(stuck, it)
+			}
+		}
+		if len(left) == 0 {
+			return nil
+		}
+		if !said {
+			logf("waiting for the controller to remove %d federated objects from the members and release them", len(left))
+			said = true
+		}
+		if time.Now().After(deadline) {
+			first := stuck[0]
+			return fmt.Errorf("after %s these still carry the controller's finalizer: %s. Nothing else was removed. "+
+				"Is meridian-controller running (kubectl -n %s get lease %s)? Then run uninstall --all again. "+
+				"To leave their copies in the members instead, remove the finalizers, for example: "+
+				"kubectl -n %s patch %s %s --type=merge -p '{\"metadata\":{\"finalizers\":null}}'",
+				timeout, strings.Join(left, ", "), ns, ControllerName,
+				first.GetNamespace(), strings.ToLower(first.GetKind())+"."+first.GroupVersionKind().Group, first.GetName())
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// customKind is one kind of Meridian's CRDs, as served.
+type customKind struct {
+	kind string
+	gvr  schema.GroupVersionResource
+}
+
+// customKinds are the kinds the CRDs among manifests define, at their
+// first version.
+func customKinds(manifests []*unstructured.Unstructured) []customKind {
+	var out []customKind
+	for _, o := range manifests {
+		if o.GetKind() != "CustomResourceDefinition" {
+			continue
+		}
+		group, _, _ := unstructured.NestedString(o.Object, "spec", "group")
+		plural, _, _ := unstructured.NestedString(o.Object, "spec", "names", "plural")
+		kind, _, _ := unstructured.NestedString(o.Object, "spec", "names", "kind")
+		versions, _, _ := unstructured.NestedSlice(o.Object, "spec", "versions")
+		if len(versions) == 0 {
+			continue
+		}
+		version, _, _ := unstructured.NestedString(versions[0].(map[string]any), "name")
+		out = append(out, customKind{kind: kind, gvr: schema.GroupVersionResource{Group: group, Version: version, Resource: plural}})
+	}
+	return out
 }
 
 // Uninstall removes what Install applied: the APIService first (so that the
@@ -71,6 +163,19 @@ func Uninstall(ctx context.Context, cfg *rest.Config, opts UninstallOptions) err
 	applier, err := manifest.NewApplier(cfg, FieldManager)
 	if err != nil {
 		return err
+	}
+	if opts.All {
+		// The controller's finalizers hold every federated object until it
+		// has removed the object's copies from the members: delete them
+		// while it still runs, or the CRDs and the namespace would stay
+		// Terminating once it is gone.
+		dyn, err := dynamic.NewForConfig(cfg)
+		if err != nil {
+			return err
+		}
+		if err := releaseFederated(ctx, dyn, objs, ns, opts.timeout(), opts.logf); err != nil {
+			return err
+		}
 	}
 	var crds []*unstructured.Unstructured
 	var namespace *unstructured.Unstructured
@@ -144,10 +249,7 @@ func waitNamespaceGone(ctx context.Context, cfg *rest.Config, ns string, opts Un
 	if err != nil {
 		return err
 	}
-	timeout := opts.Timeout
-	if timeout == 0 {
-		timeout = 2 * time.Minute
-	}
+	timeout := opts.timeout()
 	deadline := time.Now().Add(timeout)
 	said := false
 	for {
@@ -199,19 +301,9 @@ func Loss(ctx context.Context, cfg *rest.Config, ns string) ([]string, error) {
 		return nil, err
 	}
 	var out []string
-	for _, o := range objs {
-		if o.GetKind() != "CustomResourceDefinition" {
-			continue
-		}
-		group, _, _ := unstructured.NestedString(o.Object, "spec", "group")
-		plural, _, _ := unstructured.NestedString(o.Object, "spec", "names", "plural")
-		kind, _, _ := unstructured.NestedString(o.Object, "spec", "names", "kind")
-		versions, _, _ := unstructured.NestedSlice(o.Object, "spec", "versions")
-		if len(versions) == 0 {
-			continue
-		}
-		version, _, _ := unstructured.NestedString(versions[0].(map[string]any), "name")
-		list, err := dyn.Resource(schema.GroupVersionResource{Group: group, Version: version, Resource: plural}).List(ctx, metav1.ListOptions{})
+	for _, k := range customKinds(objs) {
+		kind, plural := k.kind, k.gvr.Resource
+		list, err := dyn.Resource(k.gvr).List(ctx, metav1.ListOptions{})
 		if apierrors.IsNotFound(err) {
 			continue // not installed
 		}

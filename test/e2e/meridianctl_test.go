@@ -503,6 +503,23 @@ var _ = Describe("meridianctl on a real management cluster: install, register, l
 		Expect(r.stderr).To(ContainSubstring("Proceed?"))
 		Expect(install.APIServiceStatus(ctx, mgmtCfg)).To(Equal("Available"), "answering no removes nothing")
 
+		// A federated object the controller keeps a finalizer on: --all
+		// must let the controller release it before removing the controller,
+		// or the CRD and the namespace stay Terminating.
+		fed := dynamic.NewForConfigOrDie(mgmtCfg).Resource(fedUpstreamsGVR).Namespace("default")
+		up := federatedObject("FederatedUpstream", "left-behind", map[string]any{
+			"template":  map[string]any{"spec": map[string]any{"static": map[string]any{"hosts": []any{map[string]any{"addr": "10.0.0.1", "port": int64(80)}}}}},
+			"placement": placementOf([]string{"north"}, []string{"default"}),
+		}, nil, nil)
+		up.SetNamespace("default")
+		_, err := fed.Create(ctx, up, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		Eventually(func(g Gomega) {
+			u, err := fed.Get(ctx, "left-behind", metav1.GetOptions{})
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(u.GetFinalizers()).NotTo(BeEmpty())
+		}).WithContext(ctx).WithTimeout(30 * time.Second).Should(Succeed())
+
 		r = run(ctx, "", "uninstall", "--all", "--yes")
 		Expect(r.code).To(Equal(0), r.String())
 		Expect(r.stderr).To(MatchRegexp(`deleted APIService v1alpha1.views.meridian.io(.|\n)*deleted CustomResourceDefinition(.|\n)*deleted Namespace meridian-system`))

@@ -132,7 +132,10 @@ again picks up where it left off.
 
 With --all it also removes the CRDs, with every federated object and cluster
 registration, and the namespace. It first lists what would be lost, and asks
-for confirmation unless --yes is given.`,
+for confirmation unless --yes is given. The federated objects and failover
+schemes go first, while the controller still runs to remove their copies from
+the members; if the controller does not release them within --timeout,
+nothing else is removed and the error says what to do.`,
 		Example: ex(use, `
   # Remove Meridian, keep the registrations and federated config
   {cmd} uninstall
@@ -180,7 +183,7 @@ for confirmation unless --yes is given.`,
 	f.StringVarP(&opts.Namespace, "namespace", "n", install.DefaultNamespace, "Namespace Meridian was installed in.")
 	f.BoolVar(&opts.All, "all", false, "Also remove the CRDs (every federated object and cluster registration) and the namespace.")
 	f.BoolVarP(&yes, "yes", "y", false, "Do not ask before removing with --all.")
-	f.DurationVar(&opts.Timeout, "timeout", 2*time.Minute, "How long to wait for the namespace to go (--all).")
+	f.DurationVar(&opts.Timeout, "timeout", 2*time.Minute, "How long to wait for the controller to release the federated objects, and for the namespace to go (--all).")
 	return cmd
 }
 
