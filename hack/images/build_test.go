@@ -4,6 +4,8 @@ import (
 	"archive/tar"
 	"errors"
 	"io"
+	"log"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,9 +14,13 @@ import (
 	"strings"
 	"testing"
 
+	cranecmd "github.com/google/go-containerregistry/cmd/crane/cmd"
+	"github.com/google/go-containerregistry/pkg/crane"
 	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 )
 
@@ -62,6 +68,7 @@ func TestImagesConfigLayersAndBinary(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		pushWithCrane(t, filepath.Join(out, img.Name), b.Digest)
 		im, err := index.IndexManifest()
 		if err != nil {
 			t.Fatal(err)
@@ -192,4 +199,40 @@ func filesOf(t *testing.T, img v1.Image) (map[string][]byte, map[string]*tar.Hea
 		rc.Close()
 	}
 	return out, headers
+}
+
+// pushWithCrane pushes an image's OCI layout as a user would, with crane's
+// own push command (go-containerregistry's cmd/crane), into a registry in
+// this process, and checks that the registry then serves the index by the
+// digest make images printed, and the host's image from it.
+func pushWithCrane(t *testing.T, dir string, digest v1.Hash) {
+	t.Helper()
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	defer srv.Close()
+	ref := strings.TrimPrefix(srv.URL, "http://") + "/meridian/" + filepath.Base(dir) + ":pushed"
+	var opts []crane.Option
+	push := cranecmd.NewCmdPush(&opts)
+	var stdout strings.Builder
+	push.SetOut(&stdout)
+	push.SetArgs([]string{dir, ref})
+	if err := push.Execute(); err != nil {
+		t.Fatalf("crane push %s %s: %v", dir, ref, err)
+	}
+	parsed, err := name.ParseReference(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := parsed.Context().Digest(digest.String()).String(); strings.TrimSpace(stdout.String()) != want {
+		t.Errorf("crane push printed %q, want %s", stdout.String(), want)
+	}
+	pushed, err := remote.Index(parsed)
+	if err != nil {
+		t.Fatalf("the registry does not serve %s as an index: %v", ref, err)
+	}
+	if d, err := pushed.Digest(); err != nil || d != digest {
+		t.Errorf("pushed index digest %s (%v), want %s", d, err, digest)
+	}
+	if _, err := remote.Image(parsed, remote.WithPlatform(v1.Platform{OS: "linux", Architecture: runtime.GOARCH})); err != nil {
+		t.Errorf("no linux/%s image under %s: %v", runtime.GOARCH, ref, err)
+	}
 }
