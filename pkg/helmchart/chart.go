@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -99,6 +100,10 @@ func Manifest(rendered map[string]string) []byte {
 	return b.Bytes()
 }
 
+// chartOnly are the templates artifacts/ leaves out: optional parts that
+// need more than Kubernetes (the Prometheus Operator's ServiceMonitors).
+var chartOnly = []string{"servicemonitor.yaml"}
+
 // Artifacts maps rendered templates to the files of artifacts/:
 // templates/<dir>/<file> becomes <dir>/<file>, and the CRDs (templates/crds.yaml)
 // one file each, crds/<group>_<plural>.yaml, as controller-gen names them.
@@ -129,7 +134,9 @@ func Artifacts(rendered map[string]string) (map[string][]byte, error) {
 			continue
 		}
 		if !strings.Contains(rel, "/") {
-			// Optional extras (the ServiceMonitors) are chart-only.
+			if !slices.Contains(chartOnly, rel) {
+				return nil, fmt.Errorf("rendered %s has no place in artifacts/: put it in a folder of templates/, or name it in chartOnly", name)
+			}
 			continue
 		}
 		files[rel] = []byte(text)

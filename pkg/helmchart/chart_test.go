@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -113,7 +114,8 @@ func TestArtifactsAreTheRenderedChart(t *testing.T) {
 		}
 	}
 	onDisk, _ := filepath.Glob(filepath.Join(root, "artifacts", "*", "*.yaml"))
-	for _, f := range onDisk {
+	top, _ := filepath.Glob(filepath.Join(root, "artifacts", "*.yaml"))
+	for _, f := range append(onDisk, top...) {
 		rel, _ := filepath.Rel(filepath.Join(root, "artifacts"), f)
 		if _, ok := files[filepath.ToSlash(rel)]; !ok {
 			t.Errorf("artifacts/%s is not rendered from the chart (run make generate)", rel)
@@ -304,14 +306,17 @@ func TestExternalServer(t *testing.T) {
 
 func TestBadValuesAreRefused(t *testing.T) {
 	for name, values := range map[string]map[string]any{
-		"unknown key":          {"apiserver": map[string]any{"replica": 2}},
-		"bad duration":         {"controller": map[string]any{"resync": "five minutes"}},
-		"bad source":           {"servingCertificate": map[string]any{"source": "insecure"}},
-		"negative replicas":    {"apiserver": map[string]any{"replicas": -1}},
-		"dashboard, no issuer": {"dashboard": map[string]any{"enabled": true}},
-		"plain http issuer":    {"dashboard": map[string]any{"enabled": true, "oauth2Proxy": map[string]any{"issuerURL": "http://login.example.com"}}},
-		"extra arg not a flag": {"apiserver": map[string]any{"extraArgs": []any{"rm -rf"}}},
-		"log level beyond 10":  {"controller": map[string]any{"logLevel": 11}},
+		"unknown key":           {"apiserver": map[string]any{"replica": 2}},
+		"bad duration":          {"controller": map[string]any{"resync": "five minutes"}},
+		"bad source":            {"servingCertificate": map[string]any{"source": "insecure"}},
+		"negative replicas":     {"apiserver": map[string]any{"replicas": -1}},
+		"dashboard, no issuer":  {"dashboard": map[string]any{"enabled": true}},
+		"plain http issuer":     {"dashboard": map[string]any{"enabled": true, "oauth2Proxy": map[string]any{"issuerURL": "http://login.example.com"}}},
+		"extra arg not a flag":  {"apiserver": map[string]any{"extraArgs": []any{"rm -rf"}}},
+		"log level beyond 10":   {"controller": map[string]any{"logLevel": 11}},
+		"issuer without a name": {"servingCertificate": map[string]any{"source": "certManager", "certManager": map[string]any{"issuerRef": map[string]any{"kind": "ClusterIssuer"}}}},
+		"maxUnavailable words":  {"apiserver": map[string]any{"podDisruptionBudget": map[string]any{"maxUnavailable": "lots"}}},
+		"Prometheus interval":   {"serviceMonitor": map[string]any{"enabled": true, "interval": "1.5m"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := Render(loadChart(t), "fed-system", values); err == nil {
@@ -346,5 +351,96 @@ func TestOptionalParts(t *testing.T) {
 			o.GetKind() == "ClusterRole" && o.GetName() == "meridian-view":
 			t.Errorf("%s %s rendered although disabled", o.GetKind(), o.GetName())
 		}
+	}
+}
+
+// The CRDs go through fromYaml and toYaml in the chart: what is rendered
+// must be what controller-gen wrote, but for the labels and annotation the
+// chart adds.
+func TestCRDsRenderAsGenerated(t *testing.T) {
+	objs := objects(t, nil)
+	files := mustGlob(t, filepath.Join(root, Dir, "files", "crds", "*.yaml"))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want map[string]any
+		if err := utilyaml.Unmarshal(data, &want); err != nil {
+			t.Fatal(err)
+		}
+		name, _, _ := unstructured.NestedString(want, "metadata", "name")
+		got := find(objs, "CustomResourceDefinition", name)
+		if got == nil {
+			t.Errorf("%s: CRD %s not rendered", f, name)
+			continue
+		}
+		rendered := got.DeepCopy().Object
+		unstructured.RemoveNestedField(rendered, "metadata", "labels", "app.kubernetes.io/part-of")
+		unstructured.RemoveNestedField(rendered, "metadata", "annotations", "helm.sh/resource-policy")
+		if labels, _, _ := unstructured.NestedMap(rendered, "metadata", "labels"); len(labels) == 0 {
+			unstructured.RemoveNestedField(rendered, "metadata", "labels")
+		}
+		if !reflect.DeepEqual(rendered, want) {
+			t.Errorf("CRD %s renders differently from %s", name, f)
+		}
+	}
+}
+
+func TestPlacementPoliciesStayWithTheCRDs(t *testing.T) {
+	count := func(values map[string]any) (kept, all int) {
+		for _, o := range objects(t, values) {
+			if strings.HasPrefix(o.GetKind(), "ValidatingAdmissionPolicy") {
+				all++
+				if o.GetAnnotations()["helm.sh/resource-policy"] == "keep" {
+					kept++
+				}
+			}
+		}
+		return kept, all
+	}
+	if kept, all := count(nil); all != 6 || kept != all {
+		t.Errorf("%d of %d policies and bindings kept on uninstall, want all of 6", kept, all)
+	}
+	if kept, all := count(map[string]any{"crds": map[string]any{"keep": false}}); all != 6 || kept != 0 {
+		t.Errorf("with crds.keep false %d of %d kept, want none", kept, all)
+	}
+}
+
+func TestDashboardImpersonatesOnlyWhomItIsTold(t *testing.T) {
+	dash := map[string]any{"enabled": true, "oauth2Proxy": map[string]any{"issuerURL": "https://login.example.com"}}
+	rules := func(values map[string]any) map[string][]string {
+		role := mustFind(t, objects(t, values), "ClusterRole", "meridian-dashboard-impersonator")
+		out := map[string][]string{}
+		rs, _, _ := unstructured.NestedSlice(role.Object, "rules")
+		for _, r := range rs {
+			m := r.(map[string]any)
+			res, _, _ := unstructured.NestedStringSlice(m, "resources")
+			names, _, _ := unstructured.NestedStringSlice(m, "resourceNames")
+			for _, x := range res {
+				out[x] = names
+			}
+		}
+		return out
+	}
+	narrow := rules(map[string]any{"dashboard": map[string]any{"enabled": true, "oauth2Proxy": dash["oauth2Proxy"],
+		"impersonate": map[string]any{"users": []any{"alice@example.com"}, "groups": []any{"platform", "team-a"}}}})
+	if !slices.Equal(narrow["users"], []string{"alice@example.com"}) || !slices.Equal(narrow["groups"], []string{"platform", "team-a"}) {
+		t.Errorf("impersonation rules %v", narrow)
+	}
+	if wide := rules(map[string]any{"dashboard": dash}); len(wide) != 2 || wide["users"] != nil || wide["groups"] != nil {
+		t.Errorf("default impersonation rules %v, want users and groups without resourceNames", wide)
+	}
+}
+
+func TestExternalServerHasNoDeployment(t *testing.T) {
+	objs := objects(t, map[string]any{"apiserver": map[string]any{"external": map[string]any{"host": "localhost"}}})
+	if find(objs, "Deployment", "meridian-apiserver") != nil || find(objs, "PodDisruptionBudget", "meridian-apiserver") != nil {
+		t.Error("a Deployment (or its PodDisruptionBudget) for a server that runs outside the cluster")
+	}
+	mustFind(t, objs, "Deployment", "meridian-controller")
+	cs, _, _ := unstructured.NestedSlice(mustFind(t, objs, "Deployment", "meridian-controller").Object, "spec", "template", "spec", "containers")
+	if p, ok := cs[0].(map[string]any)["imagePullPolicy"]; ok {
+		t.Errorf("imagePullPolicy %v set by default: Kubernetes' own default is lost", p)
 	}
 }

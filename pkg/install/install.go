@@ -123,6 +123,11 @@ func Manifests(opts Options, caBundle []byte) ([]*unstructured.Unstructured, err
 	for _, o := range objs {
 		retarget(o, ns)
 		switch o.GetKind() {
+		case "PodDisruptionBudget":
+			// It guards its Deployment's pods: none run outside.
+			if (o.GetName() == APIServerName && opts.External != nil) || (o.GetName() == ControllerName && opts.ExternalController) {
+				continue
+			}
 		case "Deployment":
 			image := opts.Image
 			external := opts.External != nil

@@ -68,8 +68,11 @@ func TestManifestsExternalServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if find(objs, "Deployment", APIServerName) != nil {
-		t.Error("no Deployment when the server runs outside the cluster")
+	if find(objs, "Deployment", APIServerName) != nil || find(objs, "PodDisruptionBudget", APIServerName) != nil {
+		t.Error("no Deployment, and no PodDisruptionBudget for it, when the server runs outside the cluster")
+	}
+	if find(objs, "PodDisruptionBudget", ControllerName) == nil {
+		t.Error("the controller's PodDisruptionBudget goes with its Deployment")
 	}
 	svc := find(objs, "Service", APIServerName)
 	typ, _, _ := unstructured.NestedString(svc.Object, "spec", "type")
@@ -80,6 +83,16 @@ func TestManifestsExternalServer(t *testing.T) {
 	port, _, _ := unstructured.NestedInt64(find(objs, "APIService", APIServiceName).Object, "spec", "service", "port")
 	if port != 9443 {
 		t.Errorf("APIService port %d", port)
+	}
+	objs, err = Manifests(Options{ExternalController: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if find(objs, "Deployment", ControllerName) != nil || find(objs, "PodDisruptionBudget", ControllerName) != nil {
+		t.Error("no controller Deployment or PodDisruptionBudget when it runs outside")
+	}
+	if find(objs, "PodDisruptionBudget", APIServerName) == nil {
+		t.Error("the server's PodDisruptionBudget goes with its Deployment")
 	}
 }
 

@@ -134,8 +134,8 @@ func customKinds(manifests []*unstructured.Unstructured) []customKind {
 // Uninstall removes what Install applied: the APIService first (so that the
 // aggregator stops routing to a server that is going away), then the
 // server, its RBAC and its serving Secret. The namespace, the cluster
-// registrations in it and the CRDs stay unless opts.All; then Loss is
-// reported before anything is deleted.
+// registrations in it, the CRDs and the placement policies that guard them
+// stay unless opts.All; then Loss is reported before anything is deleted.
 func Uninstall(ctx context.Context, cfg *rest.Config, opts UninstallOptions) error {
 	iopts := Options{Namespace: opts.Namespace, Progress: opts.Progress}
 	if err := iopts.Validate(); err != nil {
@@ -188,6 +188,12 @@ func Uninstall(ctx context.Context, cfg *rest.Config, opts UninstallOptions) err
 			namespace = o
 		case "APIService":
 			others = slices.Insert(others, 0, o)
+		case "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding":
+			// They guard the federated objects (who may place where): they
+			// go with the CRDs, never before.
+			if opts.All {
+				crds = append(crds, o)
+			}
 		default:
 			others = append(others, o)
 		}
@@ -217,7 +223,7 @@ func Uninstall(ctx context.Context, cfg *rest.Config, opts UninstallOptions) err
 		}
 	}
 	if !opts.All {
-		opts.logf("removed %d objects; kept namespace %s (cluster registrations) and the CRDs (use --all to remove them too)", deleted, ns)
+		opts.logf("removed %d objects; kept namespace %s (cluster registrations), the CRDs and the placement policies that guard them (use --all to remove them too)", deleted, ns)
 		return nil
 	}
 	if err := waitNamespaceGone(ctx, cfg, ns, opts); err != nil {

@@ -127,8 +127,8 @@ func newUninstallCommand(use string, kube *kubeFlags, s streams) *cobra.Command 
 		Use:   "uninstall",
 		Short: "Remove Meridian from the management cluster",
 		Long: `Uninstall removes what install applied, the APIService first. The namespace
-(which holds the cluster registrations) and the CRDs stay, so that installing
-again picks up where it left off.
+(which holds the cluster registrations), the CRDs and the placement policies
+that guard them stay, so that installing again picks up where it left off.
 
 With --all it also removes the CRDs, with every federated object and cluster
 registration, and the namespace. It first lists what would be lost, and asks
