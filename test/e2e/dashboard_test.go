@@ -466,7 +466,7 @@ var _ = Describe("The dashboard (meridianctl dashboard) in a real browser", Orde
 	})
 
 	It("has in-cluster manifests (artifacts/dashboard) the management cluster accepts", func(ctx SpecContext) {
-		out, err := kubectl(ctx, env.Management.Kubeconfig, "apply", "--dry-run=server", "-f", filepath.Join(repoRoot, "artifacts", "dashboard"))
+		out, err := kubectl(ctx, env.Management.Kubeconfig, "apply", "--dry-run=server", "-k", filepath.Join(repoRoot, "artifacts", "dashboard"))
 		Expect(err).NotTo(HaveOccurred(), "kubectl apply --dry-run=server: %s", out)
 		for _, want := range []string{"serviceaccount/meridian-dashboard", "clusterrole.rbac.authorization.k8s.io/meridian-dashboard-impersonator", "deployment.apps/meridian-dashboard", "service/meridian-dashboard"} {
 			Expect(out).To(ContainSubstring(want))

@@ -2,7 +2,10 @@ package e2e
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/pem"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -19,10 +22,13 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
+	certutil "k8s.io/client-go/util/cert"
 
 	fedv1alpha1 "github.com/meridianfed/meridian/pkg/apis/fed/v1alpha1"
 	"github.com/meridianfed/meridian/pkg/devenv"
@@ -139,12 +145,48 @@ var _ = Describe("The Helm chart (charts/meridian), installed with the Helm SDK"
 			Expect(out).To(ContainSubstring("apiservice.apiregistration.k8s.io/v1alpha1.views.meridian.io serverside-applied (server dry run)"))
 			Expect(out).To(ContainSubstring("deployment.apps/meridian-apiserver serverside-applied (server dry run)"))
 		}
-		// The kustomize base, with the caBundle an overlay must give it.
-		out, err := kubectl(ctx, henv.Management.Kubeconfig, "apply", "--dry-run=server", "--server-side", "--field-manager=helm-e2e",
-			"-k", filepath.Join(repoRoot, "test", "e2e", "testdata", "kustomize-overlay"))
+		// The kustomize base through the documented overlay
+		// (docs/examples/kustomize), with a certificate of the user's own:
+		// the overlay and artifacts/ copied side by side, as in the repository.
+		tree := GinkgoT().TempDir()
+		overlay := filepath.Join(tree, "docs", "examples", "kustomize")
+		Expect(os.CopyFS(filepath.Join(tree, "artifacts"), os.DirFS(filepath.Join(repoRoot, "artifacts")))).To(Succeed())
+		Expect(os.MkdirAll(overlay, 0o755)).To(Succeed())
+		k, err := os.ReadFile(filepath.Join(repoRoot, "docs", "examples", "kustomize", "kustomization.yaml"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(os.WriteFile(filepath.Join(overlay, "kustomization.yaml"), k, 0o644)).To(Succeed())
+		chain, key, err := certutil.GenerateSelfSignedCertKey("meridian-apiserver.meridian-system.svc", nil, nil)
+		Expect(err).NotTo(HaveOccurred())
+		crt, rest := pem.Decode(chain)
+		ca, _ := pem.Decode(rest)
+		Expect(crt).NotTo(BeNil())
+		Expect(ca).NotTo(BeNil(), "the self-signed chain holds its CA")
+		for name, data := range map[string][]byte{"tls.crt": pem.EncodeToMemory(crt), "tls.key": key, "ca.crt": pem.EncodeToMemory(ca)} {
+			Expect(os.WriteFile(filepath.Join(overlay, name), data, 0o600)).To(Succeed())
+		}
+		built, err := kubectl(ctx, henv.Management.Kubeconfig, "kustomize", overlay)
+		Expect(err).NotTo(HaveOccurred(), built)
+		dec := utilyaml.NewYAMLOrJSONDecoder(strings.NewReader(built), 4096)
+		var caBundle string
+		for {
+			var o unstructured.Unstructured
+			if err := dec.Decode(&o.Object); err != nil {
+				Expect(err).To(MatchError(io.EOF))
+				break
+			}
+			if o.GetKind() == "APIService" {
+				caBundle, _, _ = unstructured.NestedString(o.Object, "spec", "caBundle")
+			}
+		}
+		// kustomize wraps base64 in lines, which base64 decoding skips.
+		decoded, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(caBundle), ""))
+		Expect(err).NotTo(HaveOccurred(), "caBundle %q", caBundle)
+		Expect(decoded).To(Equal(pem.EncodeToMemory(ca)), "the APIService verifies with the overlay's CA")
+		out, err := kubectl(ctx, henv.Management.Kubeconfig, "apply", "--dry-run=server", "--server-side", "--field-manager=helm-e2e", "-k", overlay)
 		Expect(err).NotTo(HaveOccurred(), out)
 		Expect(out).To(ContainSubstring("customresourcedefinition.apiextensions.k8s.io/federatedupstreams.fed.meridian.io serverside-applied (server dry run)"))
 		Expect(out).To(ContainSubstring("validatingadmissionpolicy.admissionregistration.k8s.io/meridian-placement serverside-applied (server dry run)"))
+		Expect(out).To(ContainSubstring("secret/meridian-apiserver-serving serverside-applied (server dry run)"))
 		// Nothing was persisted: the install below starts from an empty cluster.
 		_, err = kube.RbacV1().ClusterRoles().Get(ctx, "meridian-view", metav1.GetOptions{})
 		Expect(apierrors.IsNotFound(err)).To(BeTrue(), "a dry run persisted meridian-view: %v", err)
@@ -161,12 +203,24 @@ var _ = Describe("The Helm chart (charts/meridian), installed with the Helm SDK"
 		Expect(err).NotTo(HaveOccurred())
 		Expect(acc.Version()).To(Equal(1))
 
+		// Helm keeps the release (chart files and manifest, the CRDs in
+		// both) in one Secret, which may hold 1 MiB.
+		relSecret, err := kube.CoreV1().Secrets(ns).Get(ctx, "sh.helm.release.v1."+relName+".v1", metav1.GetOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		size := len(relSecret.Data["release"])
+		AddReportEntry("helm release record bytes", size)
+		Expect(size).To(BeNumerically("<", 1<<20))
 		serving, err := kube.CoreV1().Secrets(ns).Get(ctx, install.ServingSecret, metav1.GetOptions{})
 		Expect(err).NotTo(HaveOccurred(), "the chart issues the serving Secret")
 		servingA = serving.Data
-		api, err := kube.AppsV1().Deployments(ns).Get(ctx, install.APIServerName, metav1.GetOptions{})
+		// The processes below stand in for the pods: the server's
+		// Deployment is not rendered with apiserver.external; the
+		// controller's is, and its pods never start here.
+		_, err = kube.AppsV1().Deployments(ns).Get(ctx, install.APIServerName, metav1.GetOptions{})
+		Expect(apierrors.IsNotFound(err)).To(BeTrue(), "no server Deployment with apiserver.external: %v", err)
+		ctl, err := kube.AppsV1().Deployments(ns).Get(ctx, install.ControllerName, metav1.GetOptions{})
 		Expect(err).NotTo(HaveOccurred())
-		Expect(*api.Spec.Replicas).To(Equal(int32(2)))
+		Expect(*ctl.Spec.Replicas).To(Equal(int32(2)))
 
 		opts := meridianOptions
 		opts.Port = port
@@ -267,6 +321,12 @@ var _ = Describe("The Helm chart (charts/meridian), installed with the Helm SDK"
 			Expect(apierrors.IsNotFound(get())).To(BeTrue(), "helm uninstall removes what the chart created")
 		}
 		Expect(record(ctx)).To(Equal(uids), "the CRDs stay, and with them the registrations and federated objects")
+		for _, name := range []string{"meridian-placement", "meridian-failover-primary", "meridian-failover-targets"} {
+			_, err := kube.AdmissionregistrationV1().ValidatingAdmissionPolicies().Get(ctx, name, metav1.GetOptions{})
+			Expect(err).NotTo(HaveOccurred(), "the placement policy %s stays with the CRDs it guards", name)
+			_, err = kube.AdmissionregistrationV1().ValidatingAdmissionPolicyBindings().Get(ctx, name, metav1.GetOptions{})
+			Expect(err).NotTo(HaveOccurred(), "its binding %s stays too", name)
+		}
 
 		// Discovery is whole (no unavailable group), so the namespace
 		// controller can delete a namespace's content and the namespace.
