@@ -318,12 +318,8 @@ func clusterRows(registrations []fedv1alpha1.KubernetesCluster, instances []view
 			t := kc.Status.LastSyncTime.Time
 			r.LastSync = &t
 		}
-		if c := meta.FindStatusCondition(kc.Status.Conditions, fedv1alpha1.ConditionReady); c != nil {
-			r.Reachable, r.Message = map[metav1.ConditionStatus]string{metav1.ConditionTrue: "Yes", metav1.ConditionFalse: "No"}[c.Status], c.Message
-			if r.Reachable == "" {
-				r.Reachable = "Unknown"
-			}
-		}
+		status, message := kc.Reachability()
+		r.Reachable, r.Message = map[metav1.ConditionStatus]string{metav1.ConditionTrue: "Yes", metav1.ConditionFalse: "No", metav1.ConditionUnknown: "Unknown"}[status], message
 	}
 	for i := range instances {
 		gi := &instances[i]

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
@@ -328,14 +327,12 @@ func newListCommand(use string, kube *kubeFlags, s streams) *cobra.Command {
 }
 
 func rowFor(kc *fedv1alpha1.KubernetesCluster, instances []string) clusterRow {
-	r := clusterRow{Name: kc.Name, Reachable: "Unknown", KubernetesVersion: kc.Status.KubernetesVersion, GlooInstances: instances, Suspended: kc.Spec.Suspend}
+	r := clusterRow{Name: kc.Name, KubernetesVersion: kc.Status.KubernetesVersion, GlooInstances: instances, Suspended: kc.Spec.Suspend}
 	if r.GlooInstances == nil {
 		r.GlooInstances = []string{}
 	}
-	if c := meta.FindStatusCondition(kc.Status.Conditions, fedv1alpha1.ConditionReady); c != nil {
-		r.Reachable = string(c.Status)
-		r.Message = c.Message
-	}
+	status, message := kc.Reachability()
+	r.Reachable, r.Message = string(status), message
 	if kc.Status.LastSyncTime != nil {
 		t := kc.Status.LastSyncTime.Time
 		r.LastSync = &t

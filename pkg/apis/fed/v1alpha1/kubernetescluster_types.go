@@ -96,3 +96,20 @@ const OwnerAnnotation = "fed.meridian.io/owner"
 // controller's sweepers: its value says whose ("secrets" for the
 // placement's, "failover" for FailoverSchemes').
 const LeftoversLabel = "meridian.io/leftovers"
+
+// Reachability is what the registration's Ready condition says of the
+// member: True, False, or Unknown (also while no condition is written yet),
+// with the condition's message. `meridianctl cluster list` and the
+// dashboard show it.
+func (kc *KubernetesCluster) Reachability() (metav1.ConditionStatus, string) {
+	for _, c := range kc.Status.Conditions {
+		if c.Type == ConditionReady {
+			switch c.Status {
+			case metav1.ConditionTrue, metav1.ConditionFalse:
+				return c.Status, c.Message
+			}
+			return metav1.ConditionUnknown, c.Message
+		}
+	}
+	return metav1.ConditionUnknown, ""
+}
