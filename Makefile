@@ -66,6 +66,10 @@ demo: tools meridianctl ## Start a live local federation (MEMBERS=2 by default);
 images: ## Build the container images (apiserver, controller, dashboard) for linux/amd64 and linux/arm64 into bin/images/, without a daemon (IMAGE_REPOSITORY, IMAGE_VERSION, PLATFORMS).
 	$(GO) run ./hack/images --out $(BIN)/images --repository $(IMAGE_REPOSITORY) --platforms $(PLATFORMS) $(if $(IMAGE_VERSION),--version $(IMAGE_VERSION))
 
+.PHONY: push-images
+push-images: ## make images, then push each multi-platform image to IMAGE_REPOSITORY with docker's or podman's registry login.
+	$(GO) run ./hack/images --push --out $(BIN)/images --repository $(IMAGE_REPOSITORY) --platforms $(PLATFORMS) $(if $(IMAGE_VERSION),--version $(IMAGE_VERSION))
+
 ##@ Tests
 .PHONY: test
 test: unit fuzz-short verify e2e ## Everything CI runs: unit tests (with the fuzz seed corpora), short fuzz runs, verify, e2e.

@@ -12,11 +12,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
@@ -266,4 +268,26 @@ func assemble(img image, arch string, bin []byte, base v1.Layer, ver, commit str
 		},
 	}
 	return mutate.ConfigFile(i, cf)
+}
+
+// push writes an image's multi-platform index from its OCI layout (dir) to
+// a registry under ref, with the credentials docker and podman keep
+// (~/.docker/config.json, $REGISTRY_AUTH_FILE).
+func push(dir string, digest v1.Hash, ref name.Reference, opts ...remote.Option) error {
+	p, err := layout.FromPath(dir)
+	if err != nil {
+		return fmt.Errorf("reading the OCI layout %s (run make images first): %w", dir, err)
+	}
+	index, err := p.ImageIndex()
+	if err == nil {
+		index, err = index.ImageIndex(digest)
+	}
+	if err != nil {
+		return fmt.Errorf("%s holds no image index %s (run make images again): %w", dir, digest, err)
+	}
+	opts = append([]remote.Option{remote.WithAuthFromKeychain(authn.DefaultKeychain)}, opts...)
+	if err := remote.WriteIndex(ref, index, opts...); err != nil {
+		return fmt.Errorf("pushing %s: %w (log in to the registry with docker login or podman login, then run again)", ref, err)
+	}
+	return nil
 }

@@ -211,11 +211,11 @@ func pushWithCrane(t *testing.T, dir string, digest v1.Hash) {
 	defer srv.Close()
 	ref := strings.TrimPrefix(srv.URL, "http://") + "/meridian/" + filepath.Base(dir) + ":pushed"
 	var opts []crane.Option
-	push := cranecmd.NewCmdPush(&opts)
+	cranePush := cranecmd.NewCmdPush(&opts)
 	var stdout strings.Builder
-	push.SetOut(&stdout)
-	push.SetArgs([]string{dir, ref})
-	if err := push.Execute(); err != nil {
+	cranePush.SetOut(&stdout)
+	cranePush.SetArgs([]string{dir, ref})
+	if err := cranePush.Execute(); err != nil {
 		t.Fatalf("crane push %s %s: %v", dir, ref, err)
 	}
 	parsed, err := name.ParseReference(ref)
@@ -225,14 +225,31 @@ func pushWithCrane(t *testing.T, dir string, digest v1.Hash) {
 	if want := parsed.Context().Digest(digest.String()).String(); strings.TrimSpace(stdout.String()) != want {
 		t.Errorf("crane push printed %q, want %s", stdout.String(), want)
 	}
-	pushed, err := remote.Index(parsed)
+	checkPushed(t, parsed, digest)
+
+	// make push-images: the same index, pushed by hack/images itself.
+	ours, err := name.ParseReference(strings.TrimSuffix(ref, ":pushed") + ":ours")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := push(dir, digest, ours); err != nil {
+		t.Fatal(err)
+	}
+	checkPushed(t, ours, digest)
+}
+
+// checkPushed checks that the registry serves ref as the index digest, and
+// the host's image in it.
+func checkPushed(t *testing.T, ref name.Reference, digest v1.Hash) {
+	t.Helper()
+	pushed, err := remote.Index(ref)
 	if err != nil {
 		t.Fatalf("the registry does not serve %s as an index: %v", ref, err)
 	}
 	if d, err := pushed.Digest(); err != nil || d != digest {
-		t.Errorf("pushed index digest %s (%v), want %s", d, err, digest)
+		t.Errorf("%s: pushed index digest %s (%v), want %s", ref, d, err, digest)
 	}
-	if _, err := remote.Image(parsed, remote.WithPlatform(v1.Platform{OS: "linux", Architecture: runtime.GOARCH})); err != nil {
+	if _, err := remote.Image(ref, remote.WithPlatform(v1.Platform{OS: "linux", Architecture: runtime.GOARCH})); err != nil {
 		t.Errorf("no linux/%s image under %s: %v", runtime.GOARCH, ref, err)
 	}
 }

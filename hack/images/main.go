@@ -22,6 +22,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/google/go-containerregistry/pkg/name"
 )
 
 func main() {
@@ -31,6 +33,7 @@ func main() {
 	flag.StringVar(&o.version, "version", "", "the images' tag and the binaries' version (default: pkg/version's)")
 	platforms := flag.String("platforms", "linux/amd64,linux/arm64", "comma-separated os/arch to build for")
 	flag.StringVar(&o.certificates, "ca-certificates", "/etc/ssl/certs/ca-certificates.crt", "the CA bundle to put into the images")
+	pushTo := flag.Bool("push", false, "push each image's multi-platform index to its reference (--repository) after building, with docker's or podman's registry credentials")
 	only := flag.String("images", "", "comma-separated images to build (default: all of "+strings.Join(names(), ", ")+")")
 	flag.Parse()
 	for _, p := range strings.Split(*platforms, ",") {
@@ -51,6 +54,16 @@ func main() {
 		exitf("images: %v", err)
 	}
 	for _, b := range built {
+		if *pushTo {
+			ref, err := name.ParseReference(b.Reference)
+			if err == nil {
+				fmt.Fprintf(os.Stderr, ">> pushing %s\n", b.Reference)
+				err = push(filepath.Join(o.out, b.Name), b.Digest, ref)
+			}
+			if err != nil {
+				exitf("images: %v", err)
+			}
+		}
 		fmt.Printf("%s@%s\t%s\n", b.Reference, b.Digest, filepath.Join(o.out, b.Name))
 	}
 }
