@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -66,7 +67,7 @@ func TestImpersonationActsForTheProxysUserOnly(t *testing.T) {
 	srv := httptest.NewTLSServer(api)
 	defer srv.Close()
 	cfg := &rest.Config{Host: srv.URL, BearerToken: "dashboard-sa-token", TLSClientConfig: rest.TLSClientConfig{CAData: caOf(srv)}}
-	readers, err := ForImpersonation(cfg, ProxyHeaders{User: "X-Forwarded-User", Groups: "X-Forwarded-Groups"})
+	readers, err := ForImpersonation(cfg, ProxyHeaders{User: "X-Forwarded-User", Groups: "X-Forwarded-Groups"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,6 +105,38 @@ func TestImpersonationActsForTheProxysUserOnly(t *testing.T) {
 	}
 	if h.Get("Authorization") != "Bearer dashboard-sa-token" {
 		t.Errorf("the dashboard's own credential is not what impersonates: %q", h.Get("Authorization"))
+	}
+}
+
+// With the groups it may impersonate named (dashboard.impersonate.groups),
+// the dashboard passes on only those of the user's groups: Kubernetes
+// refuses a request that names any group the ServiceAccount may not
+// impersonate, so a user in one more IdP group would lose every page.
+func TestImpersonationPassesOnOnlyTheGroupsItMayImpersonate(t *testing.T) {
+	api := &apiServer{}
+	srv := httptest.NewTLSServer(api)
+	defer srv.Close()
+	cfg := &rest.Config{Host: srv.URL, BearerToken: "dashboard-sa-token", TLSClientConfig: rest.TLSClientConfig{CAData: caOf(srv)}}
+	readers, err := ForImpersonation(cfg, ProxyHeaders{User: "X-Forwarded-User", Groups: "X-Forwarded-Groups"}, []string{"platform", "team-a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := getThrough(t, readers, http.Header{"X-Forwarded-User": {"alice@example.com"}, "X-Forwarded-Groups": {"team-a, everyone", "platform,team-a"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := api.last().Values("Impersonate-Group"); !slices.Equal(got, []string{"team-a", "platform"}) {
+		t.Errorf("impersonated groups %q, want team-a and platform once each", got)
+	}
+	if err := getThrough(t, readers, http.Header{"X-Forwarded-User": {"bob"}, "X-Forwarded-Groups": {"everyone"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := api.last().Values("Impersonate-Group"); len(got) != 0 {
+		t.Errorf("impersonated groups %q, want none", got)
+	}
+	// A system: group is still refused, not silently dropped: the proxy
+	// that sends one is misconfigured or forged.
+	if err := getThrough(t, readers, http.Header{"X-Forwarded-User": {"mallory"}, "X-Forwarded-Groups": {"team-a,system:masters"}}); err == nil {
+		t.Error("a request naming system:masters was served")
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -161,12 +162,21 @@ type impersonating struct {
 	cfg     *rest.Config
 	base    http.RoundTripper
 	headers ProxyHeaders
+	// onlyGroups, when not empty, are the groups the credential may
+	// impersonate; the user's other groups are not passed on.
+	onlyGroups []string
 }
 
 // ForImpersonation returns Readers that impersonate the user named by an
 // authenticating proxy's headers, with cfg's credential (which must be
 // allowed to impersonate). A request without the user header is refused.
-func ForImpersonation(cfg *rest.Config, headers ProxyHeaders) (Readers, error) {
+// When onlyGroups is not empty, only those of the user's groups are
+// impersonated and the others dropped: Kubernetes refuses a request that
+// names a group the credential may not impersonate, so with its
+// impersonation narrowed to some groups (RBAC resourceNames) every user in
+// one more group would be refused everything. Dropping a group only
+// narrows what the user may see.
+func ForImpersonation(cfg *rest.Config, headers ProxyHeaders, onlyGroups []string) (Readers, error) {
 	if cfg.Impersonate.UserName != "" {
 		return nil, fmt.Errorf("the dashboard's own credential already impersonates %q: give it a credential of its own", cfg.Impersonate.UserName)
 	}
@@ -174,7 +184,7 @@ func ForImpersonation(cfg *rest.Config, headers ProxyHeaders) (Readers, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &impersonating{cfg: cfg, base: base.Transport, headers: headers}, nil
+	return &impersonating{cfg: cfg, base: base.Transport, headers: headers, onlyGroups: onlyGroups}, nil
 }
 
 // For trusts the headers only over a Unix socket or from the loopback
@@ -203,6 +213,9 @@ func (i *impersonating) For(r *http.Request) (Reader, error) {
 			}
 			if reserved(g) {
 				return nil, &AuthError{Message: "the dashboard does not act for system: groups"}
+			}
+			if slices.Contains(groups, g) || len(i.onlyGroups) > 0 && !slices.Contains(i.onlyGroups, g) {
+				continue
 			}
 			groups = append(groups, g)
 		}

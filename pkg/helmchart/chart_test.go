@@ -304,23 +304,33 @@ func TestExternalServer(t *testing.T) {
 	}
 }
 
+// Each refusal names what is wrong, so a user knows which value to fix
+// (and the test knows the right check refused it).
 func TestBadValuesAreRefused(t *testing.T) {
-	for name, values := range map[string]map[string]any{
-		"unknown key":           {"apiserver": map[string]any{"replica": 2}},
-		"bad duration":          {"controller": map[string]any{"resync": "five minutes"}},
-		"bad source":            {"servingCertificate": map[string]any{"source": "insecure"}},
-		"negative replicas":     {"apiserver": map[string]any{"replicas": -1}},
-		"dashboard, no issuer":  {"dashboard": map[string]any{"enabled": true}},
-		"plain http issuer":     {"dashboard": map[string]any{"enabled": true, "oauth2Proxy": map[string]any{"issuerURL": "http://login.example.com"}}},
-		"extra arg not a flag":  {"apiserver": map[string]any{"extraArgs": []any{"rm -rf"}}},
-		"log level beyond 10":   {"controller": map[string]any{"logLevel": 11}},
-		"issuer without a name": {"servingCertificate": map[string]any{"source": "certManager", "certManager": map[string]any{"issuerRef": map[string]any{"kind": "ClusterIssuer"}}}},
-		"maxUnavailable words":  {"apiserver": map[string]any{"podDisruptionBudget": map[string]any{"maxUnavailable": "lots"}}},
-		"Prometheus interval":   {"serviceMonitor": map[string]any{"enabled": true, "interval": "1.5m"}},
+	for name, c := range map[string]struct {
+		values map[string]any
+		want   string
+	}{
+		"unknown key":           {map[string]any{"apiserver": map[string]any{"replica": 2}}, "replica"},
+		"bad duration":          {map[string]any{"controller": map[string]any{"resync": "five minutes"}}, "resync"},
+		"bad source":            {map[string]any{"servingCertificate": map[string]any{"source": "insecure"}}, "source"},
+		"negative replicas":     {map[string]any{"apiserver": map[string]any{"replicas": -1}}, "replicas"},
+		"no server replicas":    {map[string]any{"apiserver": map[string]any{"replicas": 0}}, "replicas"},
+		"dashboard, no issuer":  {map[string]any{"dashboard": map[string]any{"enabled": true}}, "issuerURL"},
+		"plain http issuer":     {map[string]any{"dashboard": map[string]any{"enabled": true, "oauth2Proxy": map[string]any{"issuerURL": "http://login.example.com"}}}, "issuerURL"},
+		"extra arg not a flag":  {map[string]any{"apiserver": map[string]any{"extraArgs": []any{"rm -rf"}}}, "extraArgs"},
+		"log level beyond 10":   {map[string]any{"controller": map[string]any{"logLevel": 11}}, "logLevel"},
+		"issuer without a name": {map[string]any{"servingCertificate": map[string]any{"source": "certManager", "certManager": map[string]any{"issuerRef": map[string]any{"kind": "ClusterIssuer"}}}}, "name"},
+		"maxUnavailable words":  {map[string]any{"apiserver": map[string]any{"podDisruptionBudget": map[string]any{"maxUnavailable": "lots"}}}, "maxUnavailable"},
+		"Prometheus interval":   {map[string]any{"serviceMonitor": map[string]any{"enabled": true, "interval": "1.5m"}}, "interval"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := Render(loadChart(t), "fed-system", values); err == nil {
-				t.Errorf("values %v rendered", values)
+			_, err := Render(loadChart(t), "fed-system", c.values)
+			if err == nil {
+				t.Fatalf("values %v rendered", c.values)
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Errorf("values %v refused with %q, which does not name %s", c.values, err, c.want)
 			}
 		})
 	}
@@ -427,6 +437,24 @@ func TestDashboardImpersonatesOnlyWhomItIsTold(t *testing.T) {
 		"impersonate": map[string]any{"users": []any{"alice@example.com"}, "groups": []any{"platform", "team-a"}}}})
 	if !slices.Equal(narrow["users"], []string{"alice@example.com"}) || !slices.Equal(narrow["groups"], []string{"platform", "team-a"}) {
 		t.Errorf("impersonation rules %v", narrow)
+	}
+	// The dashboard passes on only the groups it may impersonate, or
+	// Kubernetes would refuse every user with one more group.
+	narrowArgs := containerArgs(t, mustFind(t, objects(t, map[string]any{"dashboard": map[string]any{"enabled": true, "oauth2Proxy": dash["oauth2Proxy"],
+		"impersonate": map[string]any{"groups": []any{"platform", "team-a"}}}}), "Deployment", "meridian-dashboard"))
+	if !slices.Contains(narrowArgs, "--impersonate-groups=platform,team-a") {
+		t.Errorf("dashboard args %v lack --impersonate-groups=platform,team-a", narrowArgs)
+	}
+	wideArgs := containerArgs(t, mustFind(t, objects(t, map[string]any{"dashboard": dash}), "Deployment", "meridian-dashboard"))
+	for _, a := range wideArgs {
+		if strings.HasPrefix(a, "--impersonate-groups") {
+			t.Errorf("default dashboard args pass %s", a)
+		}
+	}
+	// It reads the registrations in the release's namespace, as the server
+	// and controller do.
+	if !slices.Contains(wideArgs, "--federation-namespace=fed-system") {
+		t.Errorf("dashboard args %v lack --federation-namespace=fed-system", wideArgs)
 	}
 	if wide := rules(map[string]any{"dashboard": dash}); len(wide) != 2 || wide["users"] != nil || wide["groups"] != nil {
 		t.Errorf("default impersonation rules %v, want users and groups without resourceNames", wide)

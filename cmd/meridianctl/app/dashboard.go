@@ -37,6 +37,7 @@ type dashboardOptions struct {
 	federationNamespace string
 	healthAddress       string
 	headers             dashboard.ProxyHeaders
+	impersonateGroups   []string
 }
 
 func newDashboardCommand(use string, kube *kubeFlags, s streams) *cobra.Command {
@@ -81,6 +82,7 @@ request that carries no user. See docs/dashboard.md.`,
 	f.StringVar(&o.healthAddress, "health-address", "", "Also serve /healthz (and nothing else) on this host:port, for a kubelet's probes.")
 	f.StringVar(&o.headers.User, "user-header", "X-Forwarded-User", "With --auth=impersonate: the header naming the signed-in user.")
 	f.StringVar(&o.headers.Groups, "groups-header", "X-Forwarded-Groups", "With --auth=impersonate: the header listing the user's groups, comma-separated.")
+	f.StringSliceVar(&o.impersonateGroups, "impersonate-groups", nil, "With --auth=impersonate: the only groups the dashboard may impersonate (its RBAC's resourceNames); a user's other groups are not passed on. Empty: all of them.")
 	return cmd
 }
 
@@ -125,7 +127,7 @@ func (o *dashboardOptions) run(ctx context.Context, kube *kubeFlags, s streams) 
 	case "kubeconfig":
 		readers, err = dashboard.ForKubeconfig(cfg)
 	case "impersonate":
-		readers, err = dashboard.ForImpersonation(cfg, o.headers)
+		readers, err = dashboard.ForImpersonation(cfg, o.headers, o.impersonateGroups)
 	case "bearer":
 		readers, err = dashboard.ForBearerTokens(cfg)
 	default:
