@@ -162,7 +162,7 @@ func Artifacts(rendered map[string]string) (map[string][]byte, error) {
 func kustomization(resources []string, what string) []byte {
 	sort.Strings(resources)
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "# Generated from charts/meridian by make generate; do not edit.\n# %s, for kustomize (kubectl apply -k).\n", what)
+	fmt.Fprintf(&b, "# Generated from charts/meridian by make generate; do not edit.\n# %s, for kustomize: kubectl apply --server-side -k\n# (client-side apply would copy each object into an annotation, and the largest CRDs exceed its 256 KiB).\n", what)
 	b.WriteString("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n")
 	for _, r := range resources {
 		fmt.Fprintf(&b, "- %s\n", r)

@@ -294,8 +294,9 @@ var _ = Describe("The Helm chart (charts/meridian), installed with the Helm SDK"
 		_, err := un.Run(relName)
 		Expect(err).NotTo(HaveOccurred())
 
-		_, err = kubectl(ctx, henv.Management.Kubeconfig, "get", "apiservice", install.APIServiceName)
+		out, err := kubectl(ctx, henv.Management.Kubeconfig, "get", "apiservice", install.APIServiceName)
 		Expect(err).To(HaveOccurred(), "the APIService is gone")
+		Expect(out).To(ContainSubstring("(NotFound)"), "the APIService is gone, not unreadable")
 		for _, get := range []func() error{
 			func() error {
 				_, err := kube.AppsV1().Deployments(ns).Get(ctx, install.APIServerName, metav1.GetOptions{})
