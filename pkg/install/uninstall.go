@@ -328,7 +328,7 @@ func Loss(ctx context.Context, cfg *rest.Config, ns string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	secrets, err := kube.CoreV1().Secrets(ns).List(ctx, metav1.ListOptions{FieldSelector: "type=" + fedv1alpha1.KubeconfigSecretType})
+	secrets, err := kube.CoreV1().Secrets(ns).List(ctx, metav1.ListOptions{FieldSelector: fedv1alpha1.KubeconfigSecretSelector})
 	if err != nil && !apierrors.IsNotFound(err) {
 		return nil, err
 	}

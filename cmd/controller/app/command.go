@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/dynamic/dynamicinformer"
@@ -129,7 +130,10 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-	factory := informers.NewSharedInformerFactoryWithOptions(kube, 10*time.Minute, informers.WithNamespace(o.FederationNamespace))
+	// Only the kubeconfig Secrets: the renewer and the member clients read
+	// no other, and Helm's release records share the namespace.
+	factory := informers.NewSharedInformerFactoryWithOptions(kube, 10*time.Minute, informers.WithNamespace(o.FederationNamespace),
+		informers.WithTweakListOptions(func(lo *metav1.ListOptions) { lo.FieldSelector = fedv1alpha1.KubeconfigSecretSelector }))
 	renewer := credentials.NewRenewer(kube, o.FederationNamespace, o.TokenRenewFraction, log)
 	renewer.Start(factory)
 

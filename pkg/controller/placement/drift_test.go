@@ -28,7 +28,7 @@ func TestRestoredDriftIsReportedWhenTheMemberIsSyncedAgainBeforeTheStatus(t *tes
 	var hold atomic.Bool
 	var held atomic.Int64
 	hold.Store(true)
-	e.mgmt.PrependReactor("patch", upstreamKind.Federated.Resource, func(a clienttesting.Action) (bool, runtime.Object, error) {
+	e.reactOnManagement("patch", upstreamKind.Federated.Resource, func(a clienttesting.Action) (bool, runtime.Object, error) {
 		if a.GetSubresource() == "status" && hold.Load() {
 			held.Add(1)
 			return true, nil, apierrors.NewConflict(upstreamKind.Federated.GroupResource(), "petstore", errors.New("held by the test"))

@@ -387,7 +387,7 @@ func (e *testEnv) remove(k Kind, name string) {
 	}
 	// The fake keeps an object whose finalizers are gone: the test's
 	// reactor deletes it then, as the API server would.
-	e.mgmt.PrependReactor("patch", k.Federated.Resource, func(a clienttesting.Action) (bool, runtime.Object, error) {
+	e.reactOnManagement("patch", k.Federated.Resource, func(a clienttesting.Action) (bool, runtime.Object, error) {
 		pa := a.(clienttesting.PatchActionImpl)
 		if pa.GetName() != name || pa.GetSubresource() != "" {
 			return false, nil, nil
@@ -556,4 +556,13 @@ func (m *fakeMember) before(verb, name string, do func()) {
 		}
 		return nil
 	})
+}
+
+// reactOnManagement adds a reactor to the management cluster's fake while
+// the controller may be calling it: the fake reads its reactors under its
+// lock but adds them without, which the race detector reports.
+func (e *testEnv) reactOnManagement(verb, resource string, fn clienttesting.ReactionFunc) {
+	e.mgmt.Lock()
+	defer e.mgmt.Unlock()
+	e.mgmt.PrependReactor(verb, resource, fn)
 }

@@ -71,7 +71,8 @@ func (m *Members) Registered() (map[string]*fedv1alpha1.KubernetesCluster, error
 func (m *Members) Client(kc *fedv1alpha1.KubernetesCluster) (dynamic.Interface, error) {
 	secret, err := m.secrets.Secrets(m.namespace).Get(kc.Spec.SecretName)
 	if err != nil {
-		return nil, fmt.Errorf("the kubeconfig Secret of cluster %s: %w", kc.Name, err)
+		// The lister holds only Secrets of the kubeconfig type.
+		return nil, fmt.Errorf("the kubeconfig Secret of cluster %s (of type %s): %w", kc.Name, fedv1alpha1.KubeconfigSecretType, err)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -43,7 +43,7 @@ func TestReconcilePlacesEveryTargetAndReportsIt(t *testing.T) {
 func TestPlacingStartsOnceTheFinalizerIsOnWithoutWaitingForItsEvent(t *testing.T) {
 	e := newTestEnv(t, Options{}, "east")
 	// The finalizer's patch is answered, and its update held back.
-	e.mgmt.PrependReactor("patch", upstreamKind.Federated.Resource, func(a clienttesting.Action) (bool, runtime.Object, error) {
+	e.reactOnManagement("patch", upstreamKind.Federated.Resource, func(a clienttesting.Action) (bool, runtime.Object, error) {
 		pa := a.(clienttesting.PatchActionImpl)
 		if pa.GetSubresource() != "" || !strings.Contains(string(pa.GetPatch()), Finalizer) {
 			return false, nil, nil

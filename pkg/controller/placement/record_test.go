@@ -23,7 +23,7 @@ func TestLeftoverRecordFailureIsVisibleAndRetried(t *testing.T) {
 	e.member("west").setHook(func(clienttesting.Action) error { return apierrors.NewServiceUnavailable("west is down") })
 	var failing atomic.Bool
 	failing.Store(true)
-	e.mgmt.PrependReactor("*", "configmaps", func(a clienttesting.Action) (bool, runtime.Object, error) {
+	e.reactOnManagement("*", "configmaps", func(a clienttesting.Action) (bool, runtime.Object, error) {
 		if failing.Load() && (a.GetVerb() == "create" || a.GetVerb() == "update") {
 			return true, nil, apierrors.NewForbidden(configMaps.GroupResource(), "meridian-leftovers-x", errFromString("quota"))
 		}

@@ -18,6 +18,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
@@ -103,7 +104,8 @@ func (r *Registry) kickStatus() {
 // Run watches registrations until ctx ends, then stops every connection.
 func (r *Registry) Run(ctx context.Context) {
 	fedFactory := meridianinformers.NewSharedInformerFactoryWithOptions(r.meridian, 10*time.Minute, meridianinformers.WithNamespace(r.namespace))
-	kubeFactory := informers.NewSharedInformerFactoryWithOptions(r.kube, 10*time.Minute, informers.WithNamespace(r.namespace))
+	kubeFactory := informers.NewSharedInformerFactoryWithOptions(r.kube, 10*time.Minute, informers.WithNamespace(r.namespace),
+		informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.FieldSelector = fedv1alpha1.KubeconfigSecretSelector }))
 	clusters := fedFactory.Fed().V1alpha1().KubernetesClusters()
 	secrets := kubeFactory.Core().V1().Secrets()
 	handler := toolscache.ResourceEventHandlerFuncs{
@@ -255,7 +257,7 @@ func (r *Registry) configFor(kc *fedv1alpha1.KubernetesCluster) (*rest.Config, s
 	ref := r.namespace + "/" + kc.Spec.SecretName
 	secret, err := r.secretGet(kc.Spec.SecretName)
 	if apierrors.IsNotFound(err) {
-		return nil, "", "", fmt.Errorf("kubeconfig Secret %s does not exist", ref)
+		return nil, "", "", fmt.Errorf("kubeconfig Secret %s does not exist or is not of type %s", ref, fedv1alpha1.KubeconfigSecretType)
 	}
 	if err != nil {
 		return nil, "", "", err

@@ -12,6 +12,12 @@ const KubeconfigSecretKey = "kubeconfig"
 // kubeconfig.
 const KubeconfigSecretType = "meridian.io/kubeconfig"
 
+// KubeconfigSecretSelector is the field selector of the kubeconfig
+// Secrets. Readers of the registrations list and watch only these: the
+// federation namespace holds other Secrets too (Helm's release records,
+// hundreds of KB each, and the serving certificate), which none needs.
+const KubeconfigSecretSelector = "type=" + KubeconfigSecretType
+
 // ConditionReady is the KubernetesCluster condition that says whether the
 // member is reachable with its registered credentials.
 const ConditionReady = "Ready"
