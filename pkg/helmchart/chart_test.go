@@ -16,6 +16,8 @@ import (
 	"helm.sh/helm/v4/pkg/chart/v2/lint/support"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+
+	"github.com/meridianfed/meridian/pkg/version"
 )
 
 const root = "../.."
@@ -72,6 +74,15 @@ func containerArgs(t *testing.T, d *unstructured.Unstructured) []string {
 	cs, _, _ := unstructured.NestedSlice(d.Object, "spec", "template", "spec", "containers")
 	args, _, _ := unstructured.NestedStringSlice(cs[0].(map[string]any), "args")
 	return args
+}
+
+// The chart installs the images of the release the sources are heading
+// for: appVersion is the binaries' version without its -dev suffix, so
+// make images IMAGE_VERSION=<appVersion> builds what the chart pulls.
+func TestAppVersionIsTheBinariesRelease(t *testing.T) {
+	if got, want := loadChart(t).Metadata.AppVersion, strings.TrimSuffix(version.Version, "-dev"); got != want {
+		t.Errorf("Chart.yaml appVersion %q, the binaries' release %q (pkg/version): change both together", got, want)
+	}
 }
 
 func TestLintIsClean(t *testing.T) {
