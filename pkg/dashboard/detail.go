@@ -77,13 +77,15 @@ func (s *Server) detail(w http.ResponseWriter, r *http.Request) {
 	if rd == nil {
 		return
 	}
+	// Where the collection stands first, then the object: the page's
+	// watch then misses no change made after the object was read.
+	p := s.newPage(r, k.Kind+" "+name, k.Resource)
+	s.sawCollection(r.Context(), rd, p, k.GVR, namespace)
 	obj, err := rd.Get(r.Context(), k.GVR, namespace, name)
 	if err != nil {
 		s.apiError(w, r, what, err)
 		return
 	}
-	p := s.newPage(r, k.Kind+" "+name, k.Resource)
-	s.sawCollection(r.Context(), rd, p, k.GVR, namespace)
 	d := &detailPage{Kind: k, Object: obj, Cluster: viewsv1alpha1.ClusterOf(obj), Spec: obj.Object["spec"], Status: obj.Object["status"]}
 	_, d.MemberName, _ = viewsv1alpha1.SplitClusterName(obj.GetName())
 	raw, _ := json.Marshal(obj.Object["status"])
@@ -192,6 +194,9 @@ func (s *Server) instance(w http.ResponseWriter, r *http.Request) {
 	if rd == nil {
 		return
 	}
+	// Where the installations stand first, then this one (see detail).
+	p := s.newPage(r, "Gloo instance "+name, "instances")
+	s.sawInstances(r.Context(), rd, p)
 	obj, err := rd.Get(r.Context(), instancesGVR, namespace, name)
 	if err != nil {
 		s.apiError(w, r, what, err)
@@ -202,8 +207,6 @@ func (s *Server) instance(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, fmt.Errorf("reading %s: %w", what, err))
 		return
 	}
-	p := s.newPage(r, "Gloo instance "+name, "instances")
-	s.sawInstances(r.Context(), rd, p)
 	d := &instancePage{Instance: gi}
 	for _, f := range d.Instance.Spec.Check.Fields() {
 		if sum := *f.Summary; sum != nil {

@@ -37,6 +37,11 @@ type fakeReader struct {
 	watched  chan schema.GroupVersionResource
 	// onWatch, when set, is told each watch's resourceVersion.
 	onWatch func(resourceVersion string)
+	// collectionRV is the resourceVersion lists answer ("7" if unset);
+	// afterGet, when set, runs after each Get, as a write that lands
+	// between a page's reads would.
+	collectionRV string
+	afterGet     func()
 }
 
 func newFakeReader() *fakeReader {
@@ -150,11 +155,20 @@ func (f *fakeReader) List(_ context.Context, gvr schema.GroupVersionResource, op
 		l.Items = append(l.Items, *o.DeepCopy())
 	}
 	l.SetContinue(next)
-	l.SetResourceVersion("7")
+	f.mu.Lock()
+	rv := f.collectionRV
+	f.mu.Unlock()
+	if rv == "" {
+		rv = "7"
+	}
+	l.SetResourceVersion(rv)
 	return l, f.warnings, nil
 }
 
 func (f *fakeReader) Get(_ context.Context, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error) {
+	if f.afterGet != nil {
+		defer f.afterGet()
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.check(gvr, namespace); err != nil {

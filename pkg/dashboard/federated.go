@@ -105,6 +105,10 @@ func (s *Server) federatedDetail(w http.ResponseWriter, r *http.Request) {
 	if rd == nil {
 		return
 	}
+	// Where the collection stands first, then the object: the page's
+	// watch then misses no change made after the object was read.
+	p := s.newPage(r, k.FederatedKind+" "+name, "federated")
+	s.sawCollection(r.Context(), rd, p, k.Federated, namespace)
 	obj, err := rd.Get(r.Context(), k.Federated, namespace, name)
 	if err != nil {
 		s.apiError(w, r, what, err)
@@ -115,8 +119,6 @@ func (s *Server) federatedDetail(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, fmt.Errorf("reading %s: %w", what, err))
 		return
 	}
-	p := s.newPage(r, k.FederatedKind+" "+name, "federated")
-	s.sawCollection(r.Context(), rd, p, k.Federated, namespace)
 	d := &federatedPage{Kind: k, Object: o, Raw: shown(obj.Object, k.Secret), Ready: o.ready()}
 	if c := meta.FindStatusCondition(o.Status.Conditions, "Ready"); c != nil {
 		d.Message = c.Message
@@ -240,6 +242,10 @@ func (s *Server) failoverDetail(w http.ResponseWriter, r *http.Request) {
 	if rd == nil {
 		return
 	}
+	// Positions first, then the object (see federatedDetail).
+	p := s.newPage(r, "FailoverScheme "+name, "failover")
+	s.sawCollection(r.Context(), rd, p, failoverGVR, namespace)
+	s.sawInstances(r.Context(), rd, p)
 	obj, err := rd.Get(r.Context(), failoverGVR, namespace, name)
 	if err != nil {
 		s.apiError(w, r, what, err)
@@ -250,11 +256,8 @@ func (s *Server) failoverDetail(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, fmt.Errorf("reading %s: %w", what, err))
 		return
 	}
-	p := s.newPage(r, "FailoverScheme "+name, "failover")
-	s.sawCollection(r.Context(), rd, p, failoverGVR, namespace)
 	pr := fs.Spec.Primary
 	p.Data = &failoverPage{Scheme: fs, PrimaryURL: p.URL("/views/upstreams/" + pr.Namespace + "/" + viewsv1alpha1.ClusterName(pr.ClusterName, pr.Name))}
-	s.sawInstances(r.Context(), rd, p)
 	p.Live = liveURL(p, namespace, []string{"failoverschemes", "glooinstances"})
 	s.render(w, r, http.StatusOK, "failoverscheme", p)
 }

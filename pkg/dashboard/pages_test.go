@@ -139,6 +139,40 @@ func TestListSortsByAgeAndColumn(t *testing.T) {
 	}
 }
 
+// A detail page's watch starts from a position read before the object:
+// a change written between reading the object and reading the position
+// would otherwise be behind the watch, and the page would show the old
+// state until something else changed (a federated object's target stayed
+// Pending on a page opened just after the object was created).
+func TestDetailPagesWatchFromBeforeTheirObject(t *testing.T) {
+	f := federation()
+	fu := fedv1alpha1.SchemeGroupVersion.WithResource("federatedupstreams")
+	f.add(fu, `{"apiVersion":"fed.meridian.io/v1alpha1","kind":"FederatedUpstream","metadata":{"name":"petstore","namespace":"fed"},
+"spec":{"template":{"spec":{}},"placement":{"clusters":["east"],"namespaces":["team-a"]}}}`)
+	f.add(failoverGVR, `{"apiVersion":"fed.meridian.io/v1alpha1","kind":"FailoverScheme","metadata":{"name":"orders","namespace":"fed"},
+"spec":{"primary":{"clusterName":"east","namespace":"team-a","name":"orders"},"failoverGroups":[{"priorityGroup":[{"cluster":"west","upstreams":[{"name":"orders","namespace":"team-a"}]}]}]}}`)
+	f.collectionRV = "41"
+	f.afterGet = func() { f.mu.Lock(); defer f.mu.Unlock(); f.collectionRV = "42" }
+	s := newTestServer(t, oneReader{f})
+	for target, res := range map[string]string{
+		"/federated/federatedupstreams/fed/petstore": "federatedupstreams",
+		"/views/upstreams/team-a/east.orders":        "upstreams",
+		"/failover/fed/orders":                       "failoverschemes",
+		"/instances/gloo-system/east-gloo-system":    "glooinstances",
+	} {
+		f.mu.Lock()
+		f.collectionRV = "41"
+		f.mu.Unlock()
+		code, body := get(t, s, target)
+		if code != http.StatusOK {
+			t.Fatalf("%s: %d", target, code)
+		}
+		if want := "rv=" + res + "%3D41"; !strings.Contains(body, want) {
+			t.Errorf("%s watches from %q, want %s (where the collection stood before the object was read)", target, regexp.MustCompile(`data-live="[^"]*"`).FindString(body), want)
+		}
+	}
+}
+
 func TestLiveStartsWhereThePageStandsAndStartsOverWhenThatIsGone(t *testing.T) {
 	f := federation()
 	f.watched = make(chan schema.GroupVersionResource, 8)

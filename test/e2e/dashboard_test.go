@@ -24,6 +24,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
@@ -321,7 +322,15 @@ var _ = Describe("The dashboard (meridianctl dashboard) in a real browser", Orde
 		visit(b, admin, "/federated/federatedupstreams/fed-dashboard/dashboard-petstore")
 		Eventually(func() string {
 			return textOf(b, `td[data-target="north/team-a"] .badge`)
-		}).WithContext(ctx).WithTimeout(30*time.Second).Should(Equal("Placed"), "the matrix updates live")
+		}).WithContext(ctx).WithTimeout(30*time.Second).Should(Equal("Placed"), func() string {
+			// Whether the controller or the page lagged behind.
+			placed, err := mgmt.Resource(fedUpstreamsGVR).Namespace("fed-dashboard").Get(ctx, "dashboard-petstore", metav1.GetOptions{})
+			if err != nil {
+				return "the matrix updates live (reading the object: " + err.Error() + ")"
+			}
+			status, _, _ := unstructured.NestedFieldNoCopy(placed.Object, "status")
+			return fmt.Sprintf("the matrix updates live; the API's status: %v", status)
+		})
 		screenshot(b, "federated-object")
 		Expect(chromedp.Do(b, chromedp.Click(chromedp.CSS(`td[data-target="north/team-a"] a`)), chromedp.WaitVisible(chromedp.CSS(`[data-placed-by]`)))).To(Succeed())
 		Expect(textOf(b, `[data-placed-by]`)).To(Equal("FederatedUpstream/fed-dashboard/dashboard-petstore"), "the placed object links back to what placed it")
