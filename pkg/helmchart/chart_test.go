@@ -322,18 +322,18 @@ func TestBadValuesAreRefused(t *testing.T) {
 		values map[string]any
 		want   string
 	}{
-		"unknown key":           {map[string]any{"apiserver": map[string]any{"replica": 2}}, "replica"},
-		"bad duration":          {map[string]any{"controller": map[string]any{"resync": "five minutes"}}, "resync"},
-		"bad source":            {map[string]any{"servingCertificate": map[string]any{"source": "insecure"}}, "source"},
-		"negative replicas":     {map[string]any{"apiserver": map[string]any{"replicas": -1}}, "replicas"},
-		"no server replicas":    {map[string]any{"apiserver": map[string]any{"replicas": 0}}, "replicas"},
-		"dashboard, no issuer":  {map[string]any{"dashboard": map[string]any{"enabled": true}}, "issuerURL"},
+		"unknown key":           {map[string]any{"apiserver": map[string]any{"replica": 2}}, "'replica'"},
+		"bad duration":          {map[string]any{"controller": map[string]any{"resync": "five minutes"}}, "/controller/resync"},
+		"bad source":            {map[string]any{"servingCertificate": map[string]any{"source": "insecure"}}, "/servingCertificate/source"},
+		"negative replicas":     {map[string]any{"apiserver": map[string]any{"replicas": -1}}, "/apiserver/replicas"},
+		"no server replicas":    {map[string]any{"apiserver": map[string]any{"replicas": 0}}, "/apiserver/replicas"},
+		"dashboard, no issuer":  {map[string]any{"dashboard": map[string]any{"enabled": true}}, "set dashboard.oauth2Proxy.issuerURL"},
 		"plain http issuer":     {map[string]any{"dashboard": map[string]any{"enabled": true, "oauth2Proxy": map[string]any{"issuerURL": "http://login.example.com"}}}, "issuerURL"},
-		"extra arg not a flag":  {map[string]any{"apiserver": map[string]any{"extraArgs": []any{"rm -rf"}}}, "extraArgs"},
-		"log level beyond 10":   {map[string]any{"controller": map[string]any{"logLevel": 11}}, "logLevel"},
-		"issuer without a name": {map[string]any{"servingCertificate": map[string]any{"source": "certManager", "certManager": map[string]any{"issuerRef": map[string]any{"kind": "ClusterIssuer"}}}}, "name"},
-		"maxUnavailable words":  {map[string]any{"apiserver": map[string]any{"podDisruptionBudget": map[string]any{"maxUnavailable": "lots"}}}, "maxUnavailable"},
-		"Prometheus interval":   {map[string]any{"serviceMonitor": map[string]any{"enabled": true, "interval": "1.5m"}}, "interval"},
+		"extra arg not a flag":  {map[string]any{"apiserver": map[string]any{"extraArgs": []any{"rm -rf"}}}, "/apiserver/extraArgs/0"},
+		"log level beyond 10":   {map[string]any{"controller": map[string]any{"logLevel": 11}}, "/controller/logLevel"},
+		"issuer without a name": {map[string]any{"servingCertificate": map[string]any{"source": "certManager", "certManager": map[string]any{"issuerRef": map[string]any{"kind": "ClusterIssuer"}}}}, "missing property 'name'"},
+		"maxUnavailable words":  {map[string]any{"apiserver": map[string]any{"podDisruptionBudget": map[string]any{"maxUnavailable": "lots"}}}, "/apiserver/podDisruptionBudget/maxUnavailable"},
+		"Prometheus interval":   {map[string]any{"serviceMonitor": map[string]any{"enabled": true, "interval": "1.5m"}}, "/serviceMonitor/interval"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := Render(loadChart(t), "fed-system", c.values)

@@ -14,7 +14,6 @@ import (
 
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/dynamic/dynamicinformer"
@@ -133,7 +132,7 @@ func Run(ctx context.Context, o Options) error {
 	// Only the kubeconfig Secrets: the renewer and the member clients read
 	// no other, and Helm's release records share the namespace.
 	factory := informers.NewSharedInformerFactoryWithOptions(kube, 10*time.Minute, informers.WithNamespace(o.FederationNamespace),
-		informers.WithTweakListOptions(func(lo *metav1.ListOptions) { lo.FieldSelector = fedv1alpha1.KubeconfigSecretSelector }))
+		informers.WithTweakListOptions(fedv1alpha1.OnlyKubeconfigSecrets))
 	renewer := credentials.NewRenewer(kube, o.FederationNamespace, o.TokenRenewFraction, log)
 	renewer.Start(factory)
 

@@ -18,7 +18,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
@@ -105,7 +104,7 @@ func (r *Registry) kickStatus() {
 func (r *Registry) Run(ctx context.Context) {
 	fedFactory := meridianinformers.NewSharedInformerFactoryWithOptions(r.meridian, 10*time.Minute, meridianinformers.WithNamespace(r.namespace))
 	kubeFactory := informers.NewSharedInformerFactoryWithOptions(r.kube, 10*time.Minute, informers.WithNamespace(r.namespace),
-		informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.FieldSelector = fedv1alpha1.KubeconfigSecretSelector }))
+		informers.WithTweakListOptions(fedv1alpha1.OnlyKubeconfigSecrets))
 	clusters := fedFactory.Fed().V1alpha1().KubernetesClusters()
 	secrets := kubeFactory.Core().V1().Secrets()
 	handler := toolscache.ResourceEventHandlerFuncs{

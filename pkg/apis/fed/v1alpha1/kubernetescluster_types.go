@@ -18,6 +18,10 @@ const KubeconfigSecretType = "meridian.io/kubeconfig"
 // hundreds of KB each, and the serving certificate), which none needs.
 const KubeconfigSecretSelector = "type=" + KubeconfigSecretType
 
+// OnlyKubeconfigSecrets narrows a list or watch of Secrets to the
+// kubeconfig Secrets (for informers.WithTweakListOptions).
+func OnlyKubeconfigSecrets(o *metav1.ListOptions) { o.FieldSelector = KubeconfigSecretSelector }
+
 // ConditionReady is the KubernetesCluster condition that says whether the
 // member is reachable with its registered credentials.
 const ConditionReady = "Ready"
